@@ -1,0 +1,46 @@
+// Writes the redacted PDF with qpdf: one page per input page, each page an image
+// (the rendered, burnt raster) with an invisible text layer (render mode 3) that
+// carries the kept words at their positions, so the output stays searchable.
+// Nothing of the input PDF is copied: no text, fonts, annotations, forms,
+// attachments, JavaScript, Info or XMP.
+//
+//   RedactedPdfWriter writer;
+//   for (...) writer.AddPage(raster, page.width, page.height, plan.KeptWords(page));
+//   Result<std::string> bytes = writer.Finish();
+//
+// Output is deterministic: the same pages give the same bytes (fixed /ID, no dates).
+// Not thread-safe; one writer per document.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/page.h"
+#include "core/raster.h"
+#include "core/status.h"
+
+namespace redact {
+
+class RedactedPdfWriter {
+ public:
+  RedactedPdfWriter();
+  ~RedactedPdfWriter();
+  RedactedPdfWriter(const RedactedPdfWriter&) = delete;
+  RedactedPdfWriter& operator=(const RedactedPdfWriter&) = delete;
+
+  // Adds a page of `width_pt` x `height_pt` points showing `image` (scaled to
+  // fill it) and the invisible `words` (boxes in points, top-left origin).
+  // The image is encoded by what it holds (grey or colour, lossless).
+  Status AddPage(const Raster& image, double width_pt, double height_pt,
+                 const std::vector<const Word*>& words);
+
+  // The complete PDF. The writer cannot be used afterwards.
+  Result<std::string> Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace redact
