@@ -1,2 +1,78 @@
-// Placeholder until the CLI lands.
-int main() { return 0; }
+// redact: the command line. Parses arguments with CLI11 and hands them to the
+// subcommands in cli/commands.h; nothing else lives here.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+
+namespace {
+
+using redact::cli::RulesArgs;
+using redact::cli::RunArgs;
+using redact::cli::ScanArgs;
+
+void AddRun(CLI::App& app, RunArgs& a) {
+  CLI::App* run = app.add_subcommand("run", "Redact documents into OUTDIR and append to the audit log");
+  run->add_option("INPUT", a.inputs, "Files or folders (taken recursively)")->required();
+  run->add_option("-o,--output", a.outdir, "Output folder (created if missing)")->required();
+  run->add_option("--audit", a.audit, "Audit log to append to (default OUTDIR/audit.jsonl)");
+  run->add_option("--rules", a.rules, "Rule pack file or folder (default: bundled patterns/)");
+  run->add_option("--policy", a.policy, "Policy file changing categories' or rules' actions");
+  run->add_option("--ocr", a.ocr, "Which pages to OCR")->check(CLI::IsMember({"auto", "always", "never"}));
+  run->add_option("--dpi", a.dpi, "Resolution of the output page images")->check(CLI::Range(36, 600));
+  run->add_option("--jobs,-j", a.jobs, "Documents processed in parallel")->check(CLI::Range(1, 256));
+  run->add_option("--label", a.label, "What the boxes say")->check(CLI::IsMember({"category", "rule", "none"}));
+  run->add_option("--password", a.password, "Password for encrypted PDFs");
+  run->add_option("--hmac-key-file", a.key_file,
+                  "Key for finding digests (default: $REDACT_HMAC_KEY, else ~/.config/redact/hmac.key)");
+  run->add_option("--max-file-size", a.limits.max_file_size, "Largest input in bytes")->capture_default_str();
+  run->add_option("--max-pages", a.limits.max_pages, "Most pages in one document")->capture_default_str();
+  run->add_option("--max-page-pixels", a.limits.max_page_pixels, "Most pixels of one rendered page")
+      ->capture_default_str();
+}
+
+void AddScan(CLI::App& app, ScanArgs& a) {
+  CLI::App* scan = app.add_subcommand("scan", "Report what the rules find; writes nothing");
+  scan->add_option("INPUT", a.inputs, "Files or folders (taken recursively)")->required();
+  scan->add_option("--rules", a.rules, "Rule pack file or folder (default: bundled patterns/)");
+  scan->add_option("--policy", a.policy, "Policy file changing categories' or rules' actions");
+  scan->add_flag("--json", a.json, "One JSON object per finding per line");
+  scan->add_flag("--show-matches", a.show_matches, "Include the matched text (never logged)");
+  scan->add_option("--password", a.password, "Password for encrypted PDFs");
+  scan->add_option("--hmac-key-file", a.key_file, "Key for finding digests");
+}
+
+void AddRules(CLI::App& app, RulesArgs& a) {
+  CLI::App* rules = app.add_subcommand("rules", "List, test or lint rule packs");
+  rules->add_option("ACTION", a.action, "list, test or lint")
+      ->required()
+      ->check(CLI::IsMember({"list", "test", "lint"}));
+  rules->add_option("PATH", a.paths, "Rule pack files or folders (default: bundled patterns/)");
+  rules->add_flag("--json", a.json, "JSON output (list)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"redact: find sensitive references in documents and remove them for real"};
+  app.set_version_flag("--version", REDACT_VERSION);
+  app.require_subcommand(1);
+  RunArgs run;
+  ScanArgs scan;
+  RulesArgs rules;
+  AddRun(app, run);
+  AddScan(app, scan);
+  AddRules(app, rules);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : redact::cli::kExitUsage;
+  }
+  if (app.got_subcommand("run")) return redact::cli::Run(run);
+  if (app.got_subcommand("scan")) return redact::cli::Scan(scan);
+  if (app.got_subcommand("rules")) return redact::cli::Rules(rules);
+  return redact::cli::kExitUsage;
+}

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/page.h"
@@ -19,6 +20,7 @@ class PageText {
  public:
   // Builds the text of a page with words (text layer or OCR). For a Page with
   // plain_text and no words, the text is plain_text and there are no boxes.
+  // Keeps a pointer to page.words: the Page must outlive this PageText.
   explicit PageText(const Page& page);
 
   const std::string& text() const { return text_; }
@@ -39,6 +41,10 @@ class PageText {
     int word;             // index in words
     int glyph;            // index in that word's glyphs (or -1)
   };
+  // The pieces_ index range [first, last) of the code points that overlap
+  // bytes [begin, end).
+  std::pair<size_t, size_t> PiecesIn(size_t begin, size_t end) const;
+
   std::string text_;
   std::vector<Piece> pieces_;
   std::vector<std::pair<size_t, size_t>> word_spans_;

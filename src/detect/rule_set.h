@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/finding.h"
@@ -62,6 +63,12 @@ class RuleSet {
 
   // Every finding on one page, sorted by position, overlaps merged.
   std::vector<Finding> Detect(const PageText& text, int page_number, WordSource source = WordSource::kText) const;
+
+  // Indices into rules() of the rules that may match `text`: those the RE2::Set
+  // pre-filter reports, plus every rule of a case mode whose Set could not
+  // answer (failed to compile, or ran out of memory on this text). Sorted.
+  // Detect() uses it; it is public for tests and benchmarks.
+  std::vector<int> Candidates(std::string_view text) const;
 
   // Runs every rule's tests.match / tests.no_match (each case is one page).
   std::vector<RuleTestFailure> RunTests() const;

@@ -9,10 +9,22 @@
 //
 // Geometry follows core/page.h: points, top-left origin of the page as displayed
 // (after /Rotate, relative to the CropBox), so that word boxes scaled by dpi/72
-// fall on the pixels RenderPage produces.
+// fall on the pixels RenderPage produces. (Poppler 22.12's text boxes are already
+// in that system for every /Rotate and CropBox; tests/extract pins it down.)
+// Text outside the CropBox is not part of the displayed page and is left out.
+//
+// Reading order is Poppler's: right for ordinary pages, and lines (with their
+// wrapped continuations) always stay whole, but on pages with /Rotate 90/180/270
+// Poppler may put the blocks of a page in an odd order (bottom-up for 270).
 //
 // Ownership: the document keeps its own copy of the bytes. Not safe for
 // concurrent use from several threads; open one PdfDocument per thread instead.
+// Separate documents may be used from separate threads.
+//
+// Poppler's diagnostics: the first Open points Poppler's process-wide error hook
+// (poppler::set_debug_error_function) at a function that discards them, so that
+// damaged PDFs do not spray stderr. It is set exactly once (std::call_once); no
+// other code should set that hook.
 #pragma once
 
 #include <memory>
@@ -27,10 +39,13 @@ namespace redact {
 
 class PdfDocument {
  public:
-  // Opens a PDF from memory. `password` may be empty. Fails with kEncrypted
-  // ("encrypted: give --password" or "wrong password") when a user password is
-  // needed, kUnreadable when Poppler cannot parse the file. A PDF with only an
-  // owner password opens normally.
+  // Opens a PDF from memory. `password` may be empty; it may be the user or the
+  // owner password. Fails with kEncrypted ("encrypted: give --password" or
+  // "encrypted: wrong password") when a user password is needed, kUnreadable
+  // when Poppler cannot parse the file ("not a PDF or damaged beyond repair",
+  // "empty file") or it has no pages, kLimit over 2 GB (Poppler's limit). A PDF
+  // with only an owner password (permissions) opens normally. A damaged PDF
+  // that Poppler can repair opens, and its unreadable pages fail one by one.
   static Result<std::unique_ptr<PdfDocument>> Open(std::string bytes, const std::string& password);
 
   ~PdfDocument();
@@ -40,12 +55,18 @@ class PdfDocument {
   int page_count() const;
 
   // Words of page `index` (0-based) in reading order, each with one box per
-  // glyph, and the page's displayed size and rotation. Page::number = index + 1.
+  // glyph, and the page's displayed size (CropBox, swapped for 90/270) and
+  // rotation. Page::number = index + 1. Words have no whitespace inside;
+  // line_end marks where a line ends, space_after where a space separates two
+  // words of a line. Fails with kUnreadable if the page cannot be read, kInternal
+  // for an index out of range.
   Result<Page> ExtractPage(int index) const;
 
   // Renders page `index` at `dpi` as 32 bpp RGB, white background, rotation
-  // applied, CropBox only. Fails with kLimit if the image would exceed
-  // `max_pixels`.
+  // applied, CropBox only, antialiased; the PIX records `dpi` as its resolution.
+  // Fails with kLimit ("page N is W x H pixels at D dpi, over the limit of M")
+  // if the image would exceed `max_pixels` (checked before anything is
+  // allocated), kConfig if dpi <= 0, kUnreadable if Poppler renders nothing.
   Result<Raster> RenderPage(int index, int dpi, long long max_pixels = 400'000'000LL) const;
 
  private:

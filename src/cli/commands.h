@@ -1,0 +1,46 @@
+// The subcommands of `redact`, each a thin layer that parses nothing itself (CLI11
+// did) and calls pipeline/, detect/ or audit/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pipeline/options.h"
+
+namespace redact::cli {
+
+struct RunArgs {
+  std::vector<std::string> inputs;
+  std::string outdir;
+  std::string audit;
+  std::vector<std::string> rules;
+  std::string policy;
+  std::string ocr = "auto";
+  int dpi = 150;
+  int jobs = 1;
+  std::string label = "category";
+  std::string password;
+  std::string key_file;
+  PipelineOptions limits;  // max_* fields only
+};
+int Run(const RunArgs& args);
+
+struct ScanArgs {
+  std::vector<std::string> inputs;
+  std::vector<std::string> rules;
+  std::string policy;
+  bool json = false;
+  bool show_matches = false;
+  std::string password;
+  std::string key_file;
+};
+int Scan(const ScanArgs& args);
+
+struct RulesArgs {
+  std::string action;  // list | test | lint
+  std::vector<std::string> paths;
+  bool json = false;
+};
+int Rules(const RulesArgs& args);
+
+}  // namespace redact::cli

@@ -1,0 +1,74 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "pipeline/batch.h"
+
+namespace redact::cli {
+namespace {
+
+OcrMode ParseOcr(const std::string& s) {
+  if (s == "always") return OcrMode::kAlways;
+  if (s == "never") return OcrMode::kNever;
+  return OcrMode::kAuto;
+}
+
+LabelMode ParseLabel(const std::string& s) {
+  if (s == "rule") return LabelMode::kRule;
+  if (s == "none") return LabelMode::kNone;
+  return LabelMode::kCategory;
+}
+
+}  // namespace
+
+int Run(const RunArgs& args) {
+  std::optional<RuleSet> rules = LoadRules(args.rules, args.policy);
+  if (!rules) return kExitUsage;
+  std::optional<std::string> key = LoadKey(args.key_file);
+  if (!key) return kExitUsage;
+
+  BatchOptions options;
+  options.inputs = args.inputs;
+  options.outdir = args.outdir;
+  options.audit_path = args.audit;
+  options.jobs = args.jobs;
+  options.hmac_key = *key;
+  options.progress_bar = ::isatty(STDERR_FILENO);
+  PipelineOptions& p = options.pipeline;
+  p = args.limits;
+  p.dpi = args.dpi;
+  p.ocr = ParseOcr(args.ocr);
+  p.labels = ParseLabel(args.label);
+  p.password = args.password;
+  // The run record says how the outputs were made (never the password itself).
+  options.options_record = {{"dpi", p.dpi},
+                            {"ocr", args.ocr},
+                            {"ocr_dpi", p.ocr_dpi},
+                            {"label", args.label},
+                            {"jobs", args.jobs},
+                            {"rules", args.rules},
+                            {"policy", args.policy},
+                            {"password_given", !args.password.empty()},
+                            {"max_file_size", p.max_file_size},
+                            {"max_pages", p.max_pages},
+                            {"max_page_pixels", p.max_page_pixels}};
+
+  Result<BatchSummary> summary = RunBatch(options, *rules);
+  if (!summary) {
+    std::cerr << "redact: " << summary.error().message << "\n";
+    return kExitUsage;
+  }
+  const BatchSummary& s = *summary;
+  std::fprintf(stderr,
+               "redact: %d document%s: %d redacted, %d failed, %d skipped; %d pages, %d "
+               "findings, %d redactions in %.2f s (%.1f pages/s); audit log %s\n",
+               s.documents, s.documents == 1 ? "" : "s", s.redacted, s.failed, s.skipped, s.pages,
+               s.findings, s.redactions, s.seconds, s.seconds > 0 ? s.pages / s.seconds : 0.0,
+               s.audit_path.c_str());
+  return s.failed > 0 ? kExitDocumentFailed : kExitOk;
+}
+
+}  // namespace redact::cli

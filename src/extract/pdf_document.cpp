@@ -1,0 +1,206 @@
+#include "extract/pdf_document.h"
+
+#include <poppler-document.h>
+#include <poppler-global.h>
+#include <poppler-image.h>
+#include <poppler-page-renderer.h>
+#include <poppler-page.h>
+
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "extract/utf8.h"
+#include "extract/word_layout.h"
+
+namespace redact {
+namespace {
+
+// Poppler prints every syntax problem of a damaged PDF to stderr. Those are not
+// the user's business (a document that cannot be used fails with an Error), so
+// the hook is pointed at a function that drops them. The hook is process-wide
+// state owned by Poppler: it is set once, from whichever thread opens the first
+// document, and nothing else in the program may set it.
+void IgnorePopplerMessage(const std::string& /*message*/, void* /*closure*/) {}
+
+void SilencePoppler() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function(IgnorePopplerMessage, nullptr); });
+}
+
+int RotationDegrees(poppler::page::orientation_enum orientation) {
+  switch (orientation) {
+    case poppler::page::landscape: return 90;
+    case poppler::page::upside_down: return 180;
+    case poppler::page::seascape: return 270;
+    case poppler::page::portrait: return 0;
+  }
+  return 0;
+}
+
+Box ToBox(const poppler::rectf& r) { return Box{r.left(), r.top(), r.right(), r.bottom()}; }
+
+// Poppler answers a glyph index past the end of a word with an all-zero box.
+bool IsMissing(const Box& b) { return b.x0 == 0 && b.y0 == 0 && b.x1 == 0 && b.y1 == 0; }
+
+// Poppler's 32-bit pixels are native-endian 0xAARRGGBB; Leptonica's are native
+// 0xRRGGBBAA. The page is rendered on opaque white paper, so alpha is dropped.
+Result<Raster> ToRaster(const poppler::image& image, int dpi) {
+  if (image.format() != poppler::image::format_argb32) {
+    return MakeError(ErrorKind::kInternal, "Poppler rendered in an unexpected pixel format");
+  }
+  const int width = image.width(), height = image.height();
+  PixPtr pix(pixCreate(width, height, 32));
+  if (!pix) {
+    return MakeError(ErrorKind::kLimit, "cannot allocate a " + std::to_string(width) + " x " +
+                                            std::to_string(height) + " image");
+  }
+  pixSetResolution(pix.get(), dpi, dpi);
+  l_uint32* data = pixGetData(pix.get());
+  const int wpl = pixGetWpl(pix.get());
+  std::vector<uint32_t> row(width);  // memcpy keeps the reads free of aliasing tricks
+  for (int y = 0; y < height; ++y) {
+    std::memcpy(row.data(), image.const_data() + static_cast<std::size_t>(y) * image.bytes_per_row(),
+                row.size() * sizeof(uint32_t));
+    l_uint32* out = data + static_cast<std::size_t>(y) * wpl;
+    for (int x = 0; x < width; ++x) out[x] = (row[x] & 0x00FFFFFFu) << 8;
+  }
+  return Raster{std::move(pix), dpi};
+}
+
+}  // namespace
+
+// Poppler reads the PDF in place (load_from_raw_data does not copy), so the
+// bytes live here, declared before the document that points into them and thus
+// destroyed after it. The Impl is never moved once the document is loaded.
+struct PdfDocument::Impl {
+  std::string bytes;
+  std::unique_ptr<poppler::document> document;
+
+  Result<std::unique_ptr<poppler::page>> LoadPage(int index) const {
+    if (index < 0 || index >= document->pages()) {
+      return MakeError(ErrorKind::kInternal, "page index " + std::to_string(index) +
+                                                 " out of range (" +
+                                                 std::to_string(document->pages()) + " pages)");
+    }
+    std::unique_ptr<poppler::page> page(document->create_page(index));
+    if (!page) {
+      return MakeError(ErrorKind::kUnreadable,
+                       "page " + std::to_string(index + 1) + " cannot be read");
+    }
+    return page;
+  }
+};
+
+PdfDocument::PdfDocument(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PdfDocument::~PdfDocument() = default;
+
+Result<std::unique_ptr<PdfDocument>> PdfDocument::Open(std::string bytes,
+                                                       const std::string& password) {
+  SilencePoppler();
+  if (bytes.empty()) return MakeError(ErrorKind::kUnreadable, "empty file");
+  if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {
+    return MakeError(ErrorKind::kLimit, "PDF of " + std::to_string(bytes.size()) +
+                                            " bytes is over Poppler's limit of 2 GB");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->bytes = std::move(bytes);
+  // The password is tried as both: an owner password also opens a document.
+  impl->document.reset(poppler::document::load_from_raw_data(
+      impl->bytes.data(), static_cast<int>(impl->bytes.size()), password, password));
+  if (!impl->document) {
+    return MakeError(ErrorKind::kUnreadable, "not a PDF or damaged beyond repair");
+  }
+  if (impl->document->is_locked()) {
+    return MakeError(ErrorKind::kEncrypted, password.empty() ? "encrypted: give --password"
+                                                             : "encrypted: wrong password");
+  }
+  if (impl->document->pages() <= 0) {
+    return MakeError(ErrorKind::kUnreadable, "the PDF has no pages");
+  }
+  return std::unique_ptr<PdfDocument>(new PdfDocument(std::move(impl)));
+}
+
+int PdfDocument::page_count() const { return impl_->document->pages(); }
+
+Result<Page> PdfDocument::ExtractPage(int index) const {
+  auto loaded = impl_->LoadPage(index);
+  if (!loaded) return loaded.error();
+  const poppler::page& source = **loaded;
+
+  Page page;
+  page.number = index + 1;
+  page.rotation = RotationDegrees(source.orientation());
+  // page_rect is the unrotated CropBox (already clipped to the MediaBox).
+  const poppler::rectf crop = source.page_rect(poppler::crop_box);
+  const bool quarter_turn = page.rotation == 90 || page.rotation == 270;
+  page.width = quarter_turn ? crop.height() : crop.width();
+  page.height = quarter_turn ? crop.width() : crop.height();
+
+  // Poppler 22.12 already reports text boxes in the contract's system (points,
+  // origin at the top-left of the displayed, cropped page); the geometry tests
+  // with rotated and cropped PDFs pin that down.
+  std::vector<poppler::text_box> list = source.text_list(0);
+  std::vector<TextBox> boxes;
+  boxes.reserve(list.size());
+  for (const poppler::text_box& item : list) {
+    TextBox box;
+    const poppler::byte_array utf8 = item.text().to_utf8();
+    box.text.assign(utf8.begin(), utf8.end());
+    box.box = ToBox(item.bbox());
+    box.rotation = item.rotation();
+    box.space_after = item.has_space_after();
+    const std::size_t code_points = utf8::CodePointStarts(box.text).size();
+    for (std::size_t i = 0; i < code_points; ++i) box.glyphs.push_back(ToBox(item.char_bbox(i)));
+    // More glyphs than code points (complex scripts) would shift every box:
+    // leave the list short so that BuildWords divides the word box instead.
+    if (!IsMissing(ToBox(item.char_bbox(code_points)))) box.glyphs.clear();
+    boxes.push_back(std::move(box));
+  }
+  page.words = BuildWords(boxes, page.width, page.height);
+  return page;
+}
+
+Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels) const {
+  if (dpi <= 0) {
+    return MakeError(ErrorKind::kConfig, "resolution must be positive, not " + std::to_string(dpi));
+  }
+  auto loaded = impl_->LoadPage(index);
+  if (!loaded) return loaded.error();
+  const poppler::page& source = **loaded;
+
+  // Check the size before Poppler allocates the bitmap: a hostile MediaBox can
+  // ask for terabytes.
+  const poppler::rectf crop = source.page_rect(poppler::crop_box);
+  const double scale = dpi / 72.0;
+  const double width = std::ceil(crop.width() * scale), height = std::ceil(crop.height() * scale);
+  if (width * height > static_cast<double>(max_pixels)) {
+    const bool quarter_turn = RotationDegrees(source.orientation()) % 180 != 0;
+    const long long w = static_cast<long long>(quarter_turn ? height : width);
+    const long long h = static_cast<long long>(quarter_turn ? width : height);
+    return MakeError(ErrorKind::kLimit,
+                     "page " + std::to_string(index + 1) + " is " + std::to_string(w) + " x " +
+                         std::to_string(h) + " pixels at " + std::to_string(dpi) +
+                         " dpi, over the limit of " + std::to_string(max_pixels));
+  }
+
+  poppler::page_renderer renderer;
+  renderer.set_render_hints(poppler::page_renderer::antialiasing |
+                            poppler::page_renderer::text_antialiasing |
+                            poppler::page_renderer::text_hinting);
+  renderer.set_image_format(poppler::image::format_argb32);
+  renderer.set_paper_color(0xFFFFFFFFu);
+  const poppler::image image = renderer.render_page(&source, dpi, dpi);
+  if (!image.is_valid() || image.width() <= 0 || image.height() <= 0) {
+    return MakeError(ErrorKind::kUnreadable,
+                     "page " + std::to_string(index + 1) + " cannot be rendered");
+  }
+  return ToRaster(image, dpi);
+}
+
+}  // namespace redact

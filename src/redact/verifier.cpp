@@ -1,0 +1,237 @@
+#include "redact/verifier.h"
+
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-page.h>
+#include <qpdf/BufferInputSource.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFTokenizer.hh>
+
+#include <climits>
+#include <exception>
+#include <memory>
+#include <set>
+
+#include "redact/win_ansi.h"
+
+namespace redact {
+namespace {
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Whitespace runs become one space (`keep_one`) or vanish; ends are trimmed.
+std::string Squeeze(std::string_view s, bool keep_one) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending = false;
+  for (char c : s) {
+    if (IsSpace(c)) {
+      pending = keep_one && !out.empty();
+      continue;
+    }
+    if (pending) out += ' ';
+    pending = false;
+    out += c;
+  }
+  return out;
+}
+
+// The redacted strings in the forms they could take in the output: as given
+// (UTF-8) and as the text layer's WinAnsi bytes, each whitespace-collapsed
+// (first pass) and whitespace-free (second pass).
+struct Needles {
+  std::set<std::string> collapsed, stripped;
+  std::set<std::string> raw;  // for the raw bytes; see FindInRawBytes
+
+  explicit Needles(const std::vector<std::string>& redacted) {
+    for (const std::string& r : redacted) {
+      for (const std::string& form : {r, Utf8ToWinAnsi(r)}) {
+        std::string c = Squeeze(form, true), s = Squeeze(form, false);
+        if (s.empty()) continue;
+        // Compressed image data is random-looking: a needle of 1-3 bytes
+        // would turn up there by chance and fail good outputs.
+        if (c.size() >= 4) raw.insert(c);
+        collapsed.insert(std::move(c));
+        stripped.insert(std::move(s));
+      }
+    }
+  }
+  bool empty() const { return collapsed.empty(); }
+
+  // True when the haystack holds a redacted string in either pass.
+  bool FoundIn(std::string_view haystack) const {
+    if (haystack.empty()) return false;
+    const std::string c = Squeeze(haystack, true);
+    for (const std::string& n : collapsed) {
+      if (c.find(n) != std::string::npos) return true;
+    }
+    const std::string s = Squeeze(haystack, false);
+    for (const std::string& n : stripped) {
+      if (s.find(n) != std::string::npos) return true;
+    }
+    return false;
+  }
+};
+
+Status Found(const std::string& where) {
+  return MakeError(ErrorKind::kVerification, "redacted text found in " + where);
+}
+
+std::string Utf8(const poppler::ustring& s) {
+  poppler::byte_array bytes = s.to_utf8();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+void SilencePoppler() {
+  // Poppler reports damage on stderr; a failure here is reported as a value.
+  static const bool silenced = [] {
+    poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
+    return true;
+  }();
+  (void)silenced;
+}
+
+// (a) and (b): what a reader shows — the text of each page, Info and XMP.
+Status CheckWithPoppler(std::string_view pdf, const Needles& needles) {
+  SilencePoppler();
+  if (pdf.size() > static_cast<size_t>(INT_MAX)) {
+    return MakeError(ErrorKind::kVerification, "the output PDF is too large to verify");
+  }
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
+  if (!doc || doc->is_locked()) {
+    return MakeError(ErrorKind::kVerification, "the output PDF cannot be opened for verification");
+  }
+  if (needles.empty()) return OkStatus();
+  for (int i = 0; i < doc->pages(); ++i) {
+    std::unique_ptr<poppler::page> page(doc->create_page(i));
+    if (!page) {
+      return MakeError(ErrorKind::kVerification,
+                       "page " + std::to_string(i + 1) + " of the output PDF cannot be opened");
+    }
+    std::string text = Utf8(page->text());
+    text += '\n';
+    for (const poppler::text_box& box : page->text_list()) text += Utf8(box.text()) + ' ';
+    if (needles.FoundIn(text)) return Found("the text layer of page " + std::to_string(i + 1));
+  }
+  for (const std::string& key : doc->info_keys()) {
+    if (needles.FoundIn(key + ' ' + Utf8(doc->info_key(key)))) {
+      return Found("the document information dictionary");
+    }
+  }
+  if (needles.FoundIn(Utf8(doc->metadata()))) return Found("the XMP metadata");
+  return OkStatus();
+}
+
+// The strings of a content stream, decoded from their PDF syntax (escapes, hex).
+std::string ContentStrings(const std::string& data) {
+  auto input = std::make_shared<BufferInputSource>("content stream", data);
+  QPDFTokenizer tokenizer;
+  tokenizer.allowEOF();
+  std::string strings;
+  for (;;) {
+    QPDFTokenizer::Token token = tokenizer.readToken(input, "content stream", true);
+    const QPDFTokenizer::token_type_e type = token.getType();
+    if (type == QPDFTokenizer::tt_eof || type == QPDFTokenizer::tt_bad) break;
+    if (type == QPDFTokenizer::tt_string) strings += token.getValue() + '\n';
+    if (type == QPDFTokenizer::tt_word && token.getValue() == "ID") {
+      tokenizer.expectInlineImage(input);
+    }
+  }
+  return strings;
+}
+
+// Decoded data of a stream and the strings it holds; throws when it cannot be
+// decoded.
+bool StreamHolds(QPDFObjectHandle stream, const Needles& needles) {
+  std::shared_ptr<Buffer> buffer = stream.getStreamData(qpdf_dl_generalized);
+  std::string data(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+  return needles.FoundIn(data) || needles.FoundIn(ContentStrings(data));
+}
+
+bool IsImage(QPDFObjectHandle stream) {
+  QPDFObjectHandle subtype = stream.getDict().getKey("/Subtype");
+  return subtype.isName() && subtype.getName() == "/Image";
+}
+
+// Every string and name inside a direct object (indirect ones are visited on
+// their own).
+bool ObjectHolds(QPDFObjectHandle object, const Needles& needles, bool top) {
+  if (!top && object.isIndirect()) return false;
+  if (object.isString()) return needles.FoundIn(object.getStringValue());
+  if (object.isName()) return needles.FoundIn(object.getName());
+  if (object.isArray()) {
+    for (QPDFObjectHandle item : object.aitems()) {
+      if (ObjectHolds(item, needles, false)) return true;
+    }
+  } else if (object.isDictionary() || object.isStream()) {
+    QPDFObjectHandle dict = object.isStream() ? object.getDict() : object;
+    for (auto& [key, value] : dict.ditems()) {
+      if (needles.FoundIn(key) || ObjectHolds(value, needles, false)) return true;
+    }
+  }
+  return false;
+}
+
+// (c): everything in the file, as qpdf parses it.
+Status CheckWithQpdf(std::string_view pdf, const Needles& needles) {
+  QPDF qpdf;
+  qpdf.setSuppressWarnings(true);
+  qpdf.setAttemptRecovery(false);  // our own output needs no repair; damage fails
+  std::string where;
+  try {
+    qpdf.processMemoryFile("output PDF", pdf.data(), pdf.size());
+    int number = 0;
+    for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
+      ++number;
+      where = "the content stream of page " + std::to_string(number);
+      for (QPDFObjectHandle contents : page.getPageContents()) {
+        if (StreamHolds(contents, needles)) return Found(where);
+      }
+    }
+    for (QPDFObjectHandle object : qpdf.getAllObjects()) {
+      const std::string id = " (object " + std::to_string(object.getObjectID()) + ")";
+      where = "an object of the output PDF" + id;
+      if (ObjectHolds(object, needles, true)) return Found(where);
+      where = "a stream of the output PDF" + id;
+      if (object.isStream() && !IsImage(object) && StreamHolds(object, needles)) {
+        return Found(where);
+      }
+    }
+  } catch (const std::exception&) {
+    return MakeError(ErrorKind::kVerification,
+                     where.empty() ? "the output PDF cannot be parsed for verification"
+                                   : "cannot decode " + where + " for verification");
+  }
+  return OkStatus();
+}
+
+// Defence in depth: whatever qpdf might not see as an object (a comment, data
+// after %%EOF) is still in the bytes.
+Status CheckRawBytes(std::string_view pdf, const Needles& needles) {
+  for (const std::string& n : needles.raw) {
+    if (pdf.find(n) != std::string_view::npos) return Found("the raw bytes of the output PDF");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted) {
+  const Needles needles(redacted);
+  if (Status ok = CheckWithPoppler(pdf, needles); !ok) return ok;
+  if (Status ok = CheckWithQpdf(pdf, needles); !ok) return ok;
+  return CheckRawBytes(pdf, needles);
+}
+
+Status VerifyRedactedText(std::string_view text, const std::vector<std::string>& redacted) {
+  const Needles needles(redacted);
+  if (needles.FoundIn(text)) return Found("the text output");
+  return OkStatus();
+}
+
+}  // namespace redact
