@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/review_command.h"
 
 namespace {
 
@@ -65,6 +66,9 @@ int main(int argc, char** argv) {
   AddRun(app, run);
   AddScan(app, scan);
   AddRules(app, rules);
+  redact::cli::ReviewArgs review;
+  redact::cli::DecideArgs decide;
+  redact::cli::AddReview(app, review, decide);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,5 +78,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("run")) return redact::cli::Run(run);
   if (app.got_subcommand("scan")) return redact::cli::Scan(scan);
   if (app.got_subcommand("rules")) return redact::cli::Rules(rules);
+  if (app.got_subcommand("review")) return redact::cli::ReviewMain(app, review, decide);
   return redact::cli::kExitUsage;
 }

@@ -92,7 +92,7 @@ std::vector<RuleMatcher::Match> RuleMatcher::FindAll(std::string_view text) cons
       // eat the character the next match needs before it.
       next = e;
       const bool valid = validator_ == nullptr || validator_(text.substr(b, e - b));
-      if (valid && !Allowed(text, begin, end)) {
+      if (valid && !Allowed(text, begin, end, b, e)) {
         const double base = validator_ != nullptr ? kValidatedScore : kBaseScore;
         const double score = std::min(1.0, base + kContextBonus * ContextWords(text, begin, end));
         found.push_back(Match{b, e, score});
@@ -107,20 +107,21 @@ std::vector<RuleMatcher::Match> RuleMatcher::FindAll(std::string_view text) cons
   return found;
 }
 
-bool RuleMatcher::Allowed(std::string_view text, size_t begin, size_t end) const {
+bool RuleMatcher::Allowed(std::string_view text, size_t begin, size_t end, size_t b, size_t e) const {
   const re2::StringPiece whole(text.data(), text.size());
   const re2::StringPiece matched(text.data() + begin, end - begin);
-  const size_t lo = begin > kWindow ? begin - kWindow : 0;
-  const size_t hi = std::min(text.size(), end + kWindow);
+  const re2::StringPiece span(text.data() + b, e - b);
+  const size_t lo = b > kWindow ? b - kWindow : 0;
+  const size_t hi = std::min(text.size(), e + kWindow);
   for (const auto& allow : allow_) {
-    if (RE2::PartialMatch(matched, *allow)) return true;
-    // An allow match that starts at or before the match and reaches its end.
+    if (RE2::PartialMatch(matched, *allow) || RE2::PartialMatch(span, *allow)) return true;
+    // An allow match that starts at or before the span and reaches its end.
     re2::StringPiece hit;
-    for (size_t pos = lo; pos <= begin && allow->Match(whole, pos, hi, RE2::UNANCHORED, &hit, 1);) {
-      const size_t b = Offset(text, hit);
-      if (b > begin) break;
-      if (b + hit.size() >= end) return true;
-      pos = b + 1;
+    for (size_t pos = lo; pos <= b && allow->Match(whole, pos, hi, RE2::UNANCHORED, &hit, 1);) {
+      const size_t at = Offset(text, hit);
+      if (at > b) break;
+      if (at + hit.size() >= e) return true;
+      pos = at + 1;
     }
   }
   return false;

@@ -44,9 +44,12 @@ class RuleMatcher {
 
   // Every match of the rule in `text`, left to right, not overlapping. A match
   // is dropped when its group did not take part or is empty, when the validator
-  // rejects the group's text, or when an allow pattern matches part of the
-  // match's text or matches a stretch of the text around it that covers it whole
-  // (so that `allow: ['\bSECRET SANTA\b']` can excuse a match of `SECRET`).
+  // rejects the group's text, or when an allow pattern
+  //  - matches (part of) the whole match's text, or of the group's text (so an
+  //    anchored allow such as '^127\.0\.0\.1$' can be written against the
+  //    value that would be redacted), or
+  //  - matches a stretch of the text around the group that covers it whole (so
+  //    that `allow: ['\bSECRET SANTA\b']` excuses a match of `SECRET`).
   std::vector<Match> FindAll(std::string_view text) const;
 
   // The rule's own RE2 (for RE2::Set options and tests).
@@ -54,7 +57,8 @@ class RuleMatcher {
 
  private:
   RuleMatcher() = default;
-  bool Allowed(std::string_view text, size_t begin, size_t end) const;
+  // [begin, end): the whole match; [b, e): its group's span.
+  bool Allowed(std::string_view text, size_t begin, size_t end, size_t b, size_t e) const;
   int ContextWords(std::string_view text, size_t begin, size_t end) const;
 
   std::unique_ptr<RE2> regex_;

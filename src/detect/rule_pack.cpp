@@ -128,7 +128,10 @@ Result<Rule> ReadRule(const YAML::Node& node, const std::string& file, const std
   rule.file = file;
   rule.pack = pack;
   rule.line = node.Mark().line + 1;
-  if (const YAML::Node id = node["id"]; id && id.IsScalar()) rule.id = id.as<std::string>();
+  if (const YAML::Node id = node["id"]; id) {
+    if (!id.IsScalar()) return ConfigError(Where(file, id) + ": rule #" + std::to_string(index + 1) + ": 'id' must be a string");
+    rule.id = id.as<std::string>();
+  }
   const std::string who = rule.id.empty() ? "rule #" + std::to_string(index + 1) : "rule '" + rule.id + "'";
   if (rule.id.empty()) return ConfigError(where + ": " + who + ": missing 'id'");
   for (const auto& kv : node) {

@@ -45,8 +45,10 @@ struct RuleTestFailure {
 
 class RuleSet {
  public:
-  // Loads each path: a .yaml/.yml file, or a folder whose *.yaml files are loaded
-  // in name order.
+  // Loads each path: a .yaml/.yml file, or a folder whose *.yaml and *.yml files
+  // are loaded in name order. A path that does not exist, an empty folder or
+  // any bad rule fails the whole load (kConfig). A pack reached twice (as a
+  // file and through its folder) is loaded once.
   static Result<RuleSet> Load(const std::vector<std::string>& paths);
 
   RuleSet(RuleSet&&) noexcept;

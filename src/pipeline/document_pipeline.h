@@ -22,10 +22,20 @@
 
 namespace redact {
 
+class LazyOcrEngine;
+
 enum class DocumentStatus { kRedacted, kFailed, kSkipped };
 
 // "redacted", "failed", "skipped".
 const char* DocumentStatusName(DocumentStatus status);
+
+// How one page was OCRed (audit: the document record lists these).
+struct OcrPageNote {
+  int page = 1;             // 1-based
+  double confidence = 0;    // mean word confidence, 0..100
+  int rotation = 0;         // clockwise turn that made the page upright for OCR
+  bool needs_review = false;  // confidence below PipelineOptions::ocr_review_confidence
+};
 
 struct DocumentOutcome {
   DocumentStatus status = DocumentStatus::kFailed;
@@ -34,6 +44,7 @@ struct DocumentOutcome {
   InputKind kind = InputKind::kUnknown;
   int pages = 0;
   int ocr_pages = 0;
+  std::vector<OcrPageNote> ocr_notes;  // one per OCRed page, in page order
   std::vector<Finding> findings;   // every page, in page order
   int redactions = 0;              // redact findings applied
   std::optional<std::string> pdf;  // the redacted PDF (PDF and image inputs)
@@ -42,12 +53,16 @@ struct DocumentOutcome {
 };
 
 // Runs the whole pipeline on one document. `bytes` is the file's content.
+// `ocr` is the calling thread's OCR engine, created by it on first use and kept
+// for the next documents; null makes a fresh one for this call when a page needs
+// OCR (slower: the models are loaded again). The engine is used from this
+// thread only and never kept by the pipeline.
 DocumentOutcome ProcessDocument(const std::string& bytes, const PipelineOptions& options,
-                                const RuleSet& rules);
+                                const RuleSet& rules, LazyOcrEngine* ocr = nullptr);
 
 // Detection only (for `redact scan`): the findings of every page; no rendering,
 // no outputs. status is kRedacted on success (nothing is written, though).
 DocumentOutcome ScanDocument(const std::string& bytes, const PipelineOptions& options,
-                             const RuleSet& rules);
+                             const RuleSet& rules, LazyOcrEngine* ocr = nullptr);
 
 }  // namespace redact

@@ -17,6 +17,10 @@ struct PipelineOptions {
   // Which pages are OCRed and at what resolution (scans; see the OCR issue).
   OcrMode ocr = OcrMode::kAuto;
   int ocr_dpi = 300;
+  // Tesseract language(s), e.g. "eng" or "eng+fra" (packs tesseract-ocr-*).
+  std::string ocr_language = "eng";
+  // An OCR page whose mean word confidence is below this is flagged for review.
+  double ocr_review_confidence = 70;
   // What the boxes and the [REDACTED:...] markers say.
   LabelMode labels = LabelMode::kCategory;
   // Password for encrypted PDFs; empty = none.

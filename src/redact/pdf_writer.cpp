@@ -1,5 +1,8 @@
 #include "redact/pdf_writer.h"
 
+// qpdf 11: use std::shared_ptr, not the deprecated PointerHolder.
+#define POINTERHOLDER_TRANSITION 4
+
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
@@ -19,10 +22,10 @@ struct CompDataDeleter {
 };
 using CompDataPtr = std::unique_ptr<L_COMP_DATA, CompDataDeleter>;
 
-// Helvetica's font bounding box (AFM FontBBox -166 -225 1000 931): readers put a
-// word's box from descent to ascent, so sizing the font by it makes the word
-// extract with the box it came in with.
-constexpr double kAscent = 0.931, kDescent = 0.225;
+// Helvetica's AFM Ascender 718 and Descender -207: Poppler puts a word's box from
+// descent to ascent, so sizing the font by them makes the word extract with the
+// box it came in with.
+constexpr double kAscent = 0.718, kDescent = 0.207;
 
 // A number as a PDF content-stream operand: fixed point, locale-independent.
 std::string Num(double value) {
@@ -92,7 +95,7 @@ PixPtr Simplest(PIX* pix) {
 
 struct RedactedPdfWriter::Impl {
   QPDF pdf;
-  QPDFObjectHandle font;  // null until a page has words
+  QPDFObjectHandle font;  // uninitialised until a page has words
   int pages = 0;
   bool finished = false;
 
@@ -102,7 +105,7 @@ struct RedactedPdfWriter::Impl {
 };
 
 QPDFObjectHandle RedactedPdfWriter::Impl::Font() {
-  if (font.isNull()) {
+  if (!font.isInitialized()) {
     font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"));
   }

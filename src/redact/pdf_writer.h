@@ -31,7 +31,11 @@ class RedactedPdfWriter {
 
   // Adds a page of `width_pt` x `height_pt` points showing `image` (scaled to
   // fill it) and the invisible `words` (boxes in points, top-left origin).
-  // The image is encoded by what it holds (grey or colour, lossless).
+  // The image is encoded by what it holds, always losslessly: only black and
+  // white → 1 bpp CCITT G4; grey (also an RGB raster whose pixels are all grey)
+  // → 8 bpp Flate; colour → RGB Flate. Each word is set in invisible Helvetica
+  // (WinAnsi; characters outside it become '?'), sized and horizontally scaled
+  // to fill its box. Errors are kInternal (a library failure, not the user's).
   Status AddPage(const Raster& image, double width_pt, double height_pt,
                  const std::vector<const Word*>& words);
 

@@ -4,7 +4,12 @@
 //
 // Comparison is exact after collapsing whitespace runs to one space on both
 // sides; a second pass drops all whitespace on both sides, so "PC 1234" is also
-// caught as "PC1234" (a false alarm there fails closed, which is safe).
+// caught as "PC1234" (a false alarm there fails closed, which is safe). Matching
+// is by substring, like the pipeline's every-occurrence redaction. Each string is
+// also sought in its WinAnsi form, the text layer's encoding. Empty (or
+// all-whitespace) strings are ignored. Error messages name the check and page,
+// never the string. Thread-safe (no shared state beyond silencing Poppler's
+// stderr once per process).
 #pragma once
 
 #include <string>
@@ -17,8 +22,10 @@ namespace redact {
 
 // Checks a redacted PDF: the text of every page (Poppler), the Info dictionary and
 // XMP metadata, and every string object and decoded non-image stream in the file
-// (qpdf). Fails with kVerification naming which check found a redacted string
-// (never the string itself) or kVerification if the output cannot be parsed.
+// (qpdf), then the raw bytes (strings of 6+ bytes only: shorter ones would
+// match compressed image data by chance). Fails with kVerification naming which
+// check found a redacted string, or if the output cannot be opened, parsed or
+// one of its non-image streams decoded (fail closed).
 Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted);
 
 // Checks a redacted text output.

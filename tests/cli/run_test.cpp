@@ -129,17 +129,21 @@ TEST(Run, BadInputsAreRecordedAndTheOthersStillProcessed) {
                           "zero-pages.pdf"}) {
     Copy(TestPdf(bad), in / bad);
   }
+  WriteText(in / "garbage.bin", std::string("\x01\x02\x00\xff binary", 11));
   CommandResult r = RunRedact({"run", in.path(), "-o", out.path(), "--jobs", "2"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   std::map<std::string, nlohmann::json> docs;
   for (const nlohmann::json& rec : AuditRecords(out / "audit.jsonl")) {
     if (rec["type"] == "document") docs[fs::path(rec["file"].get<std::string>()).filename()] = rec;
   }
-  ASSERT_EQ(docs.size(), 6u);
+  ASSERT_EQ(docs.size(), 7u);
   EXPECT_EQ(docs["good.pdf"]["status"], "redacted");
   EXPECT_TRUE(fs::exists(out / "good.redacted.pdf"));
   EXPECT_EQ(docs["empty.pdf"]["status"], "failed");
-  EXPECT_EQ(docs["not-a-pdf.pdf"]["status"], "skipped");
+  // Typed by content: a PNG named .pdf is a (broken) image, and fails.
+  EXPECT_EQ(docs["not-a-pdf.pdf"]["status"], "failed");
+  EXPECT_EQ(docs["not-a-pdf.pdf"]["kind"], "png");
+  EXPECT_EQ(docs["garbage.bin"]["status"], "skipped");
   EXPECT_EQ(docs["encrypted-user.pdf"]["status"], "failed");
   EXPECT_EQ(docs["encrypted-user.pdf"]["error_kind"], "encrypted");
   EXPECT_NE(docs["encrypted-user.pdf"]["error"].get<std::string>().find("--password"), std::string::npos);

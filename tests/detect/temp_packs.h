@@ -36,4 +36,12 @@ class TempPacks {
   std::filesystem::path dir_;
 };
 
+// Whether `text` holds `part`, printing both when it does not.
+inline ::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
+}
+
 }  // namespace redact::testing_detect
+
+#define EXPECT_CONTAINS(text, part) EXPECT_TRUE(::redact::testing_detect::Contains((text), (part)))

@@ -10,9 +10,14 @@ Page ThreePage() {
   page.number = 2;
   page.width = 200;
   page.height = 100;
-  page.words = {Word{.text = "Officer", .box = {10, 10, 50, 20}},
-                Word{.text = "Smith", .box = {55, 10, 80, 20}},
-                Word{.text = "attended", .box = {85, 10, 130, 20}}};
+  for (auto [text, box] : {std::pair<const char*, Box>{"Officer", {10, 10, 50, 20}},
+                           {"Smith", {55, 10, 80, 20}},
+                           {"attended", {85, 10, 130, 20}}}) {
+    Word word;
+    word.text = text;
+    word.box = box;
+    page.words.push_back(word);
+  }
   return page;
 }
 

@@ -1,0 +1,321 @@
+#include "audit/review.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "audit/decisions.h"
+#include "core/file_util.h"
+
+namespace redact {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string Str(const json& r, const char* name) {
+  auto it = r.find(name);
+  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int Int(const json& r, const char* name) {
+  auto it = r.find(name);
+  return it != r.end() && it->is_number() ? it->get<int>() : 0;
+}
+
+double Num(const json& r, const char* name) {
+  auto it = r.find(name);
+  return it != r.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+// Findings and their document record share run, file and input hash.
+std::string DocumentKey(const json& r) {
+  return Str(r, "run") + '\n' + Str(r, "file") + '\n' + Str(r, "doc");
+}
+
+void Tally(FindingTally& t, bool flag) { ++(flag ? t.flag : t.redact); }
+
+void AddDocument(ReviewSummary& s, const json& r, int line,
+                 std::map<std::string, std::vector<size_t>>& unassigned) {
+  DocumentSummary d;
+  d.line = line;
+  d.run = Str(r, "run");
+  d.file = Str(r, "file");
+  d.doc = Str(r, "doc");
+  d.kind = Str(r, "kind");
+  d.status = Str(r, "status");
+  d.error = Str(r, "error");
+  d.pages = Int(r, "pages");
+  d.ocr_pages = Int(r, "ocr_pages");
+  d.redactions = Int(r, "redactions");
+  auto it = unassigned.find(DocumentKey(r));
+  if (it != unassigned.end()) {
+    d.finding_records = std::move(it->second);
+    unassigned.erase(it);
+  }
+  ++s.documents_by_status[d.status.empty() ? "(none)" : d.status];
+  s.documents.push_back(std::move(d));
+}
+
+void CountFindingsOfDocuments(ReviewSummary& s, const std::vector<json>& records) {
+  for (DocumentSummary& d : s.documents) {
+    for (size_t i : d.finding_records) Tally(d.findings, Str(records[i], "action") == "flag");
+  }
+}
+
+PendingFlag MakePending(const json& r, int line) {
+  return PendingFlag{line,          Str(r, "id"),       Str(r, "file"),     Str(r, "doc"),
+                     Str(r, "rule"), Str(r, "category"), Str(r, "preview"), Int(r, "page"),
+                     Num(r, "score")};
+}
+
+void SortRiskiestFirst(std::vector<PendingFlag>& pending) {
+  std::stable_sort(pending.begin(), pending.end(), [](const PendingFlag& a, const PendingFlag& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.category != b.category) return a.category < b.category;
+    return a.line < b.line;
+  });
+}
+
+}  // namespace
+
+ReviewSummary Summarize(const AuditReadResult& log) {
+  ReviewSummary s;
+  s.records = static_cast<int>(log.records.size());
+  const Decisions decisions = Decisions::FromRecords(log.records, log.record_lines);
+  std::map<std::string, std::vector<size_t>> unassigned;  // findings awaiting their document
+  for (size_t i = 0; i < log.records.size(); ++i) {
+    const json& r = log.records[i];
+    const int line = i < log.record_lines.size() ? log.record_lines[i] : 0;
+    const std::string type = Str(r, "type");
+    if (type == "run") {
+      ++s.runs;
+      s.run_ids.push_back(Str(r, "run"));
+    } else if (type == "document") {
+      AddDocument(s, r, line, unassigned);
+    } else if (type == "finding") {
+      const bool flag = Str(r, "action") == "flag";
+      Tally(s.findings, flag);
+      Tally(s.by_category[Str(r, "category")], flag);
+      Tally(s.by_rule[Str(r, "rule")], flag);
+      unassigned[DocumentKey(r)].push_back(i);
+      if (!flag) continue;
+      if (const Decision* d = decisions.ForFinding(r)) {
+        ++(d->accept ? s.accepted : s.rejected);
+      } else {
+        s.pending.push_back(MakePending(r, line));
+      }
+    }
+  }
+  for (const auto& [key, left] : unassigned) s.orphan_findings += static_cast<int>(left.size());
+  CountFindingsOfDocuments(s, log.records);
+  SortRiskiestFirst(s.pending);
+  return s;
+}
+
+std::string ResolveOutputPath(const std::string& recorded, const std::string& log_path) {
+  if (recorded.empty()) return "";
+  std::error_code ec;
+  fs::path p(recorded);
+  if (fs::exists(p, ec)) return p.string();
+  if (p.is_absolute()) return "";
+  fs::path beside = fs::path(log_path).parent_path() / p;
+  if (fs::exists(beside, ec)) return beside.string();
+  // A run given "-o out" records "out/x.redacted.pdf"; the log is usually
+  // out/audit.jsonl, so its folder already is "out".
+  fs::path by_name = fs::path(log_path).parent_path() / p.filename();
+  if (fs::exists(by_name, ec)) return by_name.string();
+  return "";
+}
+
+std::vector<OutputCheck> CheckOutputs(const AuditReadResult& log, const std::string& log_path) {
+  // Last record per resolved file wins; missing files are keyed by their text.
+  std::map<std::string, OutputCheck> last;
+  std::vector<std::string> order;
+  for (size_t i = 0; i < log.records.size(); ++i) {
+    const json& r = log.records[i];
+    if (Str(r, "type") != "document") continue;
+    auto outputs = r.find("outputs");
+    if (outputs == r.end() || !outputs->is_array()) continue;
+    for (const json& o : *outputs) {
+      if (!o.is_object()) continue;
+      OutputCheck c;
+      c.line = log.record_lines[i];
+      c.recorded_path = Str(o, "path");
+      c.recorded_sha256 = Str(o, "sha256");
+      c.found_path = ResolveOutputPath(c.recorded_path, log_path);
+      std::error_code ec;
+      std::string key = c.found_path.empty() ? "?" + c.recorded_path
+                                             : fs::weakly_canonical(c.found_path, ec).string();
+      if (!last.count(key)) order.push_back(key);
+      last[key] = std::move(c);
+    }
+  }
+  std::vector<OutputCheck> out;
+  for (const std::string& key : order) {
+    OutputCheck c = std::move(last[key]);
+    if (!c.found_path.empty()) {
+      Result<std::string> bytes = ReadFile(c.found_path);
+      c.actual_sha256 = bytes ? Sha256Hex(*bytes) : "";
+      c.state = bytes && c.actual_sha256 == c.recorded_sha256 ? OutputCheck::State::kMatches
+                                                              : OutputCheck::State::kChanged;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool Verified(const AuditReadResult& log, const std::vector<OutputCheck>& outputs) {
+  if (!log.intact()) return false;
+  return std::none_of(outputs.begin(), outputs.end(), [](const OutputCheck& c) {
+    return c.state == OutputCheck::State::kChanged;
+  });
+}
+
+namespace {
+
+std::string FormatScore(double score) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.2f", score);
+  return buf;
+}
+
+// Rows of cells as aligned columns, indented by two spaces; the first row is
+// the heading. Widths count bytes, which is close enough for file names.
+void WriteTable(std::ostringstream& o, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()));
+    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (size_t c = 0; c < row.size(); ++c) {
+      line += " " + row[c];
+      if (c + 1 < row.size()) line.append(width[c] - row[c].size() + 1, ' ');
+    }
+    o << line << "\n";
+  }
+}
+
+void WriteTallies(std::ostringstream& o, const char* title,
+                  const std::map<std::string, FindingTally>& tallies) {
+  if (tallies.empty()) return;
+  // Biggest first: what a reader wants to see is where most of it is.
+  std::vector<std::pair<std::string, FindingTally>> sorted(tallies.begin(), tallies.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second.total() > b.second.total(); });
+  std::vector<std::vector<std::string>> rows = {{title, "redacted", "flagged"}};
+  for (const auto& [name, t] : sorted) {
+    rows.push_back({name.empty() ? "(none)" : name, std::to_string(t.redact), std::to_string(t.flag)});
+  }
+  o << "\n";
+  WriteTable(o, rows);
+}
+
+void WriteDocuments(std::ostringstream& o, const ReviewSummary& s) {
+  if (s.documents.empty()) return;
+  std::vector<std::vector<std::string>> rows = {
+      {"document", "status", "pages", "redacted", "flagged", "error"}};
+  for (const DocumentSummary& d : s.documents) {
+    rows.push_back({d.file, d.status, std::to_string(d.pages), std::to_string(d.findings.redact),
+                    std::to_string(d.findings.flag), d.error});
+  }
+  o << "\n";
+  WriteTable(o, rows);
+}
+
+std::string ChainLine(const AuditReadResult& log) {
+  if (log.chain_breaks.empty()) return "intact";
+  return "BROKEN at " + log.chain_breaks.front().Describe() + " (redact review --verify for more)";
+}
+
+void WriteOutputsLine(std::ostringstream& o, const std::vector<OutputCheck>& outputs) {
+  int match = 0, changed = 0, missing = 0;
+  for (const OutputCheck& c : outputs) {
+    if (c.state == OutputCheck::State::kMatches) ++match;
+    else if (c.state == OutputCheck::State::kChanged) ++changed;
+    else ++missing;
+  }
+  o << "Outputs: " << outputs.size() << " recorded: " << match << " unchanged, " << changed
+    << " changed, " << missing << " not found\n";
+  for (const OutputCheck& c : outputs) {
+    if (c.state == OutputCheck::State::kChanged) {
+      o << "  CHANGED " << c.found_path << " (line " << c.line << "): recorded sha256 "
+        << c.recorded_sha256 << ", now " << (c.actual_sha256.empty() ? "unreadable" : c.actual_sha256)
+        << "\n";
+    }
+  }
+}
+
+void WritePending(std::ostringstream& o, const ReviewSummary& s) {
+  o << "\nFlagged findings awaiting a decision: " << s.pending.size();
+  if (s.accepted || s.rejected) {
+    o << " (decided: " << s.accepted << " accepted, " << s.rejected << " rejected)";
+  }
+  o << "\n";
+  if (s.pending.empty()) return;
+  std::vector<std::vector<std::string>> rows = {
+      {"id", "score", "category", "rule", "document", "page", "preview"}};
+  for (const PendingFlag& p : s.pending) {
+    rows.push_back({p.id, FormatScore(p.score), p.category, p.rule, p.file, std::to_string(p.page),
+                    p.preview});
+  }
+  WriteTable(o, rows);
+  o << "Decide with: redact review decide AUDIT --finding ID --accept|--reject --reason TEXT\n";
+}
+
+}  // namespace
+
+std::string FormatSummary(const ReviewSummary& s, const std::vector<OutputCheck>& outputs,
+                          const AuditReadResult& log) {
+  std::ostringstream o;
+  o << "Runs: " << s.runs;
+  if (!s.run_ids.empty()) o << " (" << s.run_ids.front() << (s.runs > 1 ? " .. " + s.run_ids.back() : "") << ")";
+  o << "\nRecords: " << s.records << "; chain " << ChainLine(log) << "\n";
+  if (!log.problems.empty()) o << "Unreadable lines: " << log.problems.size() << " (listed on stderr)\n";
+  o << "Documents: " << s.documents.size();
+  std::string sep = " (";
+  for (const auto& [status, n] : s.documents_by_status) {
+    o << sep << n << " " << status;
+    sep = ", ";
+  }
+  o << (s.documents_by_status.empty() ? "" : ")") << "\n";
+  o << "Findings: " << s.findings.total() << " (" << s.findings.redact << " redacted, "
+    << s.findings.flag << " flagged)\n";
+  if (s.orphan_findings) {
+    o << "  " << s.orphan_findings << " findings have no document record (a run cut short?)\n";
+  }
+  WriteOutputsLine(o, outputs);
+  WriteTallies(o, "By category", s.by_category);
+  WriteTallies(o, "By rule", s.by_rule);
+  WriteDocuments(o, s);
+  WritePending(o, s);
+  return o.str();
+}
+
+std::string FormatVerification(const AuditReadResult& log, const std::vector<OutputCheck>& outputs) {
+  std::ostringstream o;
+  if (log.chain_breaks.empty()) {
+    o << "Chain: intact (" << log.records.size() << " records)\n";
+  } else {
+    o << "Chain: BROKEN: first break at " << log.chain_breaks.front().Describe() << "\n";
+    for (size_t i = 1; i < log.chain_breaks.size(); ++i) {
+      o << "  also " << log.chain_breaks[i].Describe() << "\n";
+    }
+  }
+  for (const LogProblem& p : log.problems) o << "Unreadable: " << p.Describe() << "\n";
+  WriteOutputsLine(o, outputs);
+  for (const OutputCheck& c : outputs) {
+    if (c.state == OutputCheck::State::kMissing) {
+      o << "  not found (not checked): " << c.recorded_path << " (line " << c.line << ")\n";
+    }
+  }
+  o << (Verified(log, outputs) ? "Verified: the log and its outputs are intact\n"
+                               : "NOT VERIFIED\n");
+  return o.str();
+}
+
+}  // namespace redact

@@ -1,0 +1,227 @@
+#include "redact/pdf_writer.h"
+
+#include <gtest/gtest.h>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "redact/burn.h"
+#include "sample_page.h"
+
+namespace redact {
+namespace {
+
+using namespace redact::testing;
+
+// Poppler reads the bytes in place: they must outlive the document.
+std::unique_ptr<poppler::document> OpenWithPoppler(std::string&& bytes) = delete;
+std::unique_ptr<poppler::document> OpenWithPoppler(const std::string& bytes) {
+  return std::unique_ptr<poppler::document>(
+      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
+}
+
+std::string PageText(const poppler::document& doc, int index) {
+  std::unique_ptr<poppler::page> page(doc.create_page(index));
+  poppler::byte_array utf8 = page->text().to_utf8();
+  return std::string(utf8.begin(), utf8.end());
+}
+
+std::string WriteSample(int depth = 32, int pages = 1) {
+  std::vector<Word> words = SampleWords();
+  RedactedPdfWriter writer;
+  for (int i = 0; i < pages; ++i) {
+    Raster image = SamplePage(depth);
+    EXPECT_TRUE(writer.AddPage(image, kPageWidth, kPageHeight, KeptOf(words)).ok());
+  }
+  Result<std::string> bytes = writer.Finish();
+  EXPECT_TRUE(bytes.ok()) << (bytes.ok() ? "" : bytes.error().message);
+  return bytes.ok() ? *bytes : std::string();
+}
+
+TEST(RedactedPdfWriter, PagesHaveTheGivenSizeAndCount) {
+  const std::string bytes = WriteSample(32, 2);
+  std::unique_ptr<poppler::document> doc = OpenWithPoppler(bytes);
+  ASSERT_TRUE(doc);
+  ASSERT_EQ(doc->pages(), 2);
+  std::unique_ptr<poppler::page> page(doc->create_page(0));
+  poppler::rectf rect = page->page_rect(poppler::media_box);
+  EXPECT_NEAR(rect.width(), kPageWidth, 0.01);
+  EXPECT_NEAR(rect.height(), kPageHeight, 0.01);
+}
+
+TEST(RedactedPdfWriter, KeptWordsExtractAsSeparateWordsAndWithheldOnesAreAbsent) {
+  const std::string bytes = WriteSample();
+  std::unique_ptr<poppler::document> doc = OpenWithPoppler(bytes);
+  ASSERT_TRUE(doc);
+  const std::string text = PageText(*doc, 0);
+  EXPECT_NE(text.find("Searchable Keep"), std::string::npos) << text;
+  EXPECT_NE(text.find("Second line"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Withheld"), std::string::npos) << text;
+  // Each word lands where it came from.
+  std::unique_ptr<poppler::page> page(doc->create_page(0));
+  bool found = false;
+  for (const poppler::text_box& box : page->text_list()) {
+    if (box.text().to_latin1() != "Keep") continue;
+    found = true;
+    EXPECT_NEAR(box.bbox().left(), 99, 1.0);
+    EXPECT_NEAR(box.bbox().right(), 125, 1.0);
+    EXPECT_NEAR(box.bbox().top(), 30, 1.5);
+    EXPECT_NEAR(box.bbox().bottom(), 42, 1.5);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(RedactedPdfWriter, NonAsciiWordsBecomeWinAnsiOrQuestionMarks) {
+  std::vector<Word> words = {MakeWord("café", {30, 30, 60, 42}), MakeWord("€5", {70, 30, 90, 42}),
+                             MakeWord("日本", {100, 30, 130, 42}),
+                             MakeWord("(a\\b)", {140, 30, 180, 42})};
+  RedactedPdfWriter writer;
+  ASSERT_TRUE(writer.AddPage(SamplePage(), kPageWidth, kPageHeight,
+                             {&words[0], &words[1], &words[2], &words[3]})
+                  .ok());
+  Result<std::string> bytes = writer.Finish();
+  ASSERT_TRUE(bytes.ok());
+  std::unique_ptr<poppler::document> doc = OpenWithPoppler(*bytes);
+  ASSERT_TRUE(doc);
+  const std::string text = PageText(*doc, 0);
+  EXPECT_NE(text.find("café"), std::string::npos) << text;
+  EXPECT_NE(text.find("€5"), std::string::npos) << text;
+  EXPECT_NE(text.find("??"), std::string::npos) << text;
+  EXPECT_NE(text.find("(a\\b)"), std::string::npos) << text;
+}
+
+TEST(RedactedPdfWriter, NoInfoNoMetadata) {
+  const std::string bytes = WriteSample();
+  std::unique_ptr<poppler::document> doc = OpenWithPoppler(bytes);
+  ASSERT_TRUE(doc);
+  EXPECT_TRUE(doc->info_keys().empty());
+  EXPECT_TRUE(doc->metadata().empty());
+  std::unique_ptr<QPDF> pdf = OpenWithQpdf(bytes);
+  EXPECT_FALSE(pdf->getTrailer().hasKey("/Info"));
+  EXPECT_FALSE(pdf->getRoot().hasKey("/Metadata"));
+}
+
+TEST(RedactedPdfWriter, OutputIsDeterministic) {
+  EXPECT_EQ(WriteSample(), WriteSample());
+}
+
+TEST(RedactedPdfWriter, OneImagePerPage) {
+  const std::string bytes = WriteSample(32, 3);
+  std::unique_ptr<QPDF> pdf = OpenWithQpdf(bytes);
+  std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper(*pdf).getAllPages();
+  ASSERT_EQ(pages.size(), 3u);
+  for (QPDFPageObjectHelper& page : pages) EXPECT_EQ(page.getImages().size(), 1u);
+  int images = 0;
+  for (QPDFObjectHandle object : pdf->getAllObjects()) {
+    if (object.isStream() && object.getDict().getKey("/Subtype").isNameAndEquals("/Image")) ++images;
+  }
+  EXPECT_EQ(images, 3);
+}
+
+// The encoded image shows what the raster held: rendered back, a burnt box is
+// black and the white page is white, whatever encoding the writer chose.
+class ImageEncoding : public ::testing::TestWithParam<int> {};
+
+TEST_P(ImageEncoding, RendersBackFaithfully) {
+  Raster image = SamplePage(GetParam());
+  RedactionPlan plan;
+  plan.boxes.push_back(RedactionBox{{100, 100, 200, 150}, ""});
+  ASSERT_TRUE(BurnBoxes(image, plan).ok());
+  RedactedPdfWriter writer;
+  ASSERT_TRUE(writer.AddPage(image, kPageWidth, kPageHeight, {}).ok());
+  Result<std::string> bytes = writer.Finish();
+  ASSERT_TRUE(bytes.ok());
+  std::unique_ptr<poppler::document> doc = OpenWithPoppler(*bytes);
+  ASSERT_TRUE(doc);
+  std::unique_ptr<poppler::page> page(doc->create_page(0));
+  poppler::page_renderer renderer;
+  poppler::image rendered = renderer.render_page(page.get(), 72, 72);
+  ASSERT_EQ(rendered.format(), poppler::image::format_argb32);
+  auto pixel = [&](int x, int y) {
+    const auto* row = reinterpret_cast<const uint32_t*>(rendered.const_data() + y * rendered.bytes_per_row());
+    return row[x] & 0xffffff;
+  };
+  EXPECT_EQ(pixel(150, 125), 0u);         // burnt box
+  EXPECT_EQ(pixel(250, 60), 0xffffffu);   // page
+  if (GetParam() == 32) {
+    EXPECT_EQ(pixel(155, 127), 0u);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Depths, ImageEncoding, ::testing::Values(32, 8, 1));
+
+TEST(RedactedPdfWriter, GreyAndBilevelImagesAreStoredCompactly) {
+  auto image_dict = [](int depth) {
+    const std::string bytes = WriteSample(depth);
+    std::unique_ptr<QPDF> pdf = OpenWithQpdf(bytes);
+    QPDFPageObjectHelper page = QPDFPageDocumentHelper(*pdf).getAllPages().at(0);
+    return page.getImages().begin()->second.getDict().unparse();
+  };
+  EXPECT_NE(image_dict(32).find("/DeviceRGB"), std::string::npos);
+  EXPECT_NE(image_dict(8).find("/DeviceGray"), std::string::npos);
+  EXPECT_NE(image_dict(8).find("/FlateDecode"), std::string::npos);
+  EXPECT_NE(image_dict(1).find("/CCITTFaxDecode"), std::string::npos);
+  // A colour raster that holds only grey is written as grey.
+  Raster grey32;
+  grey32.pix.reset(pixConvertTo32(SamplePage(8).pix.get()));
+  RedactedPdfWriter writer;
+  ASSERT_TRUE(writer.AddPage(grey32, kPageWidth, kPageHeight, {}).ok());
+  Result<std::string> bytes = writer.Finish();
+  ASSERT_TRUE(bytes.ok());
+  std::unique_ptr<QPDF> pdf = OpenWithQpdf(*bytes);
+  QPDFPageObjectHelper page = QPDFPageDocumentHelper(*pdf).getAllPages().at(0);
+  EXPECT_NE(page.getImages().begin()->second.getDict().unparse().find("/DeviceGray"),
+            std::string::npos);
+}
+
+TEST(RedactedPdfWriter, ErrorsAreValues) {
+  RedactedPdfWriter empty;
+  EXPECT_FALSE(empty.Finish().ok());
+  RedactedPdfWriter writer;
+  Raster none;
+  EXPECT_FALSE(writer.AddPage(none, kPageWidth, kPageHeight, {}).ok());
+  EXPECT_FALSE(writer.AddPage(SamplePage(), 0, kPageHeight, {}).ok());
+  ASSERT_TRUE(writer.AddPage(SamplePage(), kPageWidth, kPageHeight, {}).ok());
+  EXPECT_TRUE(writer.Finish().ok());
+  EXPECT_FALSE(writer.AddPage(SamplePage(), kPageWidth, kPageHeight, {}).ok());
+}
+
+// A real text page (the bundled FOI sample) rendered at 150 dpi grey, to keep an
+// eye on the output size per page.
+TEST(RedactedPdfWriter, TextPageSizeAt150Dpi) {
+  std::ifstream in(REDACT_SOURCE_DIR "/samples/foi-response.pdf", std::ios::binary);
+  if (!in) GTEST_SKIP() << "sample missing";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string input = buffer.str();
+  std::unique_ptr<poppler::document> doc = OpenWithPoppler(input);
+  ASSERT_TRUE(doc);
+  std::unique_ptr<poppler::page> page(doc->create_page(0));
+  poppler::page_renderer renderer;
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  renderer.set_image_format(poppler::image::format_gray8);
+  poppler::image img = renderer.render_page(page.get(), 150, 150);
+  Raster raster;
+  raster.pix.reset(pixCreate(img.width(), img.height(), 8));
+  for (int y = 0; y < img.height(); ++y) {
+    const auto* row = reinterpret_cast<const unsigned char*>(img.const_data() + y * img.bytes_per_row());
+    l_uint32* line = pixGetData(raster.pix.get()) + y * pixGetWpl(raster.pix.get());
+    for (int x = 0; x < img.width(); ++x) SET_DATA_BYTE(line, x, row[x]);
+  }
+  RedactedPdfWriter writer;
+  poppler::rectf rect = page->page_rect();
+  ASSERT_TRUE(writer.AddPage(raster, rect.width(), rect.height(), {}).ok());
+  Result<std::string> out = writer.Finish();
+  ASSERT_TRUE(out.ok());
+  RecordProperty("bytes_per_page", static_cast<int>(out->size()));
+  std::printf("text page at 150 dpi: %zu bytes\n", out->size());
+  EXPECT_LT(out->size(), 400u * 1024);
+}
+
+}  // namespace
+}  // namespace redact
