@@ -196,6 +196,7 @@ void WriteTable(std::ostringstream& o, const std::vector<std::vector<std::string
       line += " " + row[c];
       if (c + 1 < row.size()) line.append(width[c] - row[c].size() + 1, ' ');
     }
+    line.erase(line.find_last_not_of(' ') + 1);
     o << line << "\n";
   }
 }

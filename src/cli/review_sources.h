@@ -5,7 +5,7 @@
 // This is where the audit stage's report meets the extract and detect stages;
 // it lives with the command that wires them (audit/ links neither).
 //
-//   DocumentReviewSources sources({.thumbnail_dpi = 56, .originals_dir = "in/"});
+//   DocumentReviewSources sources({.thumbnail_dpi = 72, .originals_dir = "in/"});
 //   std::string html = RenderReviewHtml(log, summary, outputs, sources, options);
 //
 // Originals are matched by the finding's `file` under DIR (as recorded, then by
@@ -29,7 +29,7 @@
 namespace redact::cli {
 
 struct ReviewSourceOptions {
-  int thumbnail_dpi = 56;      // ~ 480 x 620 pixels for a Letter/A4 page
+  int thumbnail_dpi = 72;      // one pixel per point: 612 x 792 for Letter
   std::string originals_dir;   // empty: Context() is never useful
   std::string hmac_key;        // empty: matches are located without the digest
   int context_chars = 40;      // code points shown on each side of a finding

@@ -74,6 +74,18 @@ nlohmann::json DocumentRecord(const std::string& file, const DocumentOutcome& o,
                         {"redactions", o.redactions},
                         {"outputs", outs},
                         {"verified", o.verified}};
+  // Which pages were OCRed, how sure OCR was, and which a person should check.
+  nlohmann::json ocr = nlohmann::json::array(), review = nlohmann::json::array();
+  for (const OcrPageNote& n : o.ocr_notes) {
+    ocr.push_back({{"page", n.page},
+                   {"source", "ocr"},
+                   {"confidence", std::round(n.confidence * 10.0) / 10.0},
+                   {"rotation", n.rotation},
+                   {"review", n.needs_review}});
+    if (n.needs_review) review.push_back(n.page);
+  }
+  rec["ocr"] = ocr;
+  rec["low_confidence_pages"] = review;
   if (o.error) {
     rec["error"] = o.error->message;
     rec["error_kind"] = ErrorKindName(o.error->kind);

@@ -1,7 +1,5 @@
 #include "pipeline/batch.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -12,9 +10,12 @@
 
 #include "audit/audit_log.h"
 #include "core/file_util.h"
+#include "extract/ocr_engine.h"
 #include "pipeline/audit_records.h"
 #include "pipeline/document_pipeline.h"
+#include "pipeline/document_runner.h"
 #include "pipeline/inputs.h"
+#include "pipeline/publisher.h"
 
 namespace redact {
 namespace fs = std::filesystem;
@@ -24,92 +25,55 @@ namespace {
 // Everything the worker threads share, each part guarded or atomic.
 class BatchState {
  public:
-  BatchState(const BatchOptions& options, const RuleSet& rules, AuditLog& log,
+  BatchState(const BatchOptions& options, const RuleSet& rules, Publisher& publisher,
              std::vector<InputFile> inputs, std::vector<std::string> stems)
-      : options_(options), rules_(rules), log_(log), inputs_(std::move(inputs)),
+      : options_(options), rules_(rules), publisher_(publisher), inputs_(std::move(inputs)),
         stems_(std::move(stems)) {}
 
+  // One worker thread's loop: takes the next input until none is left.
   void Work() {
-    for (size_t i = next_++; i < inputs_.size(); i = next_++) ProcessOne(i);
+    DocumentRunner runner(options_.pipeline, rules_);
+    for (size_t i = next_++; i < inputs_.size(); i = next_++) ProcessOne(runner, i);
   }
 
   BatchSummary summary() const { return summary_; }
 
  private:
-  void ProcessOne(size_t index);
-  std::vector<OutputFile> Publish(const std::string& stem, DocumentOutcome& outcome);
-  void Record(const std::string& file, DocumentOutcome& outcome,
-              const std::vector<OutputFile>& outputs);
+  void ProcessOne(DocumentRunner& runner, size_t index);
+  void Count(const std::string& file, const DocumentOutcome& outcome);
   void Progress(const std::string& file);
 
   const BatchOptions& options_;
   const RuleSet& rules_;
-  AuditLog& log_;
+  Publisher& publisher_;
   const std::vector<InputFile> inputs_;
   const std::vector<std::string> stems_;
   std::atomic<size_t> next_{0};
-  std::mutex mu_;  // guards summary_, the finding counter and stderr
+  std::mutex mu_;  // guards summary_, done_ and stderr
   BatchSummary summary_;
-  long long finding_seq_ = 0;
   int done_ = 0;
 };
 
-void BatchState::ProcessOne(size_t index) {
+void BatchState::ProcessOne(DocumentRunner& runner, size_t index) {
   const InputFile& input = inputs_[index];
   DocumentOutcome outcome;
-  std::vector<OutputFile> outputs;
   if (!input.problem.empty()) {
     outcome.status = input.problem.find("skipped") != std::string::npos ? DocumentStatus::kSkipped
                                                                         : DocumentStatus::kFailed;
     outcome.error = MakeError(ErrorKind::kIo, input.problem);
   } else {
-    Result<std::string> bytes = ReadFile(input.path);
-    if (!bytes) {
-      outcome.error = bytes.error();
-    } else {
-      outcome = ProcessDocument(*bytes, options_.pipeline, rules_);
-      if (outcome.status == DocumentStatus::kRedacted) outputs = Publish(stems_[index], outcome);
-    }
+    outcome = runner.Run(input.path);
   }
-  Record(input.path, outcome, outputs);
+  publisher_.Publish(input.path, stems_[index], outcome);
+  Count(input.path, outcome);
   Progress(input.path);
 }
 
-// Writes the outputs atomically. A write failure fails the document and removes
-// what was already published for it, so no document is half-published.
-std::vector<OutputFile> BatchState::Publish(const std::string& stem, DocumentOutcome& outcome) {
-  std::vector<std::pair<std::string, const std::string*>> files;
-  if (outcome.pdf) files.emplace_back(stem + ".redacted.pdf", &*outcome.pdf);
-  files.emplace_back(stem + ".redacted.txt", &outcome.text);
-  std::vector<OutputFile> written;
-  for (const auto& [name, bytes] : files) {
-    std::string path = (fs::path(options_.outdir) / name).string();
-    if (Status ok = WriteFileAtomic(path, *bytes); !ok) {
-      for (const OutputFile& f : written) ::unlink(f.path.c_str());
-      outcome.status = DocumentStatus::kFailed;
-      outcome.error = ok.error();
-      return {};
-    }
-    written.push_back({path, Sha256Hex(*bytes)});
-  }
-  return written;
-}
-
-void BatchState::Record(const std::string& file, DocumentOutcome& outcome,
-                        const std::vector<OutputFile>& outputs) {
+void BatchState::Count(const std::string& file, const DocumentOutcome& outcome) {
   std::lock_guard<std::mutex> lock(mu_);
-  // A document's records stay together in the log.
-  for (const Finding& f : outcome.findings) {
-    std::string id = log_.run_id().substr(0, 8) + "-" + std::to_string(++finding_seq_);
-    if (Result<nlohmann::json> ok = log_.Append(FindingRecord(file, outcome.doc_sha256, f, id, options_.hmac_key)); !ok) {
-      std::cerr << "redact: cannot write the audit log: " << ok.error().message << "\n";
-    }
-  }
-  if (Result<nlohmann::json> ok = log_.Append(DocumentRecord(file, outcome, outputs)); !ok) {
-    std::cerr << "redact: cannot write the audit log: " << ok.error().message << "\n";
-  }
   ++summary_.documents;
   summary_.pages += outcome.pages;
+  summary_.ocr_pages += outcome.ocr_pages;
   switch (outcome.status) {
     case DocumentStatus::kRedacted:
       ++summary_.redacted;
@@ -172,7 +136,8 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
     }
   }
 
-  BatchState state(options, rules, **log, std::move(inputs), std::move(stems));
+  Publisher publisher(options.outdir, **log, options.hmac_key);
+  BatchState state(options, rules, publisher, std::move(inputs), std::move(stems));
   const int jobs = std::max(1, options.jobs);
   std::vector<std::thread> threads;
   for (int i = 1; i < jobs; ++i) threads.emplace_back([&state] { state.Work(); });

@@ -32,7 +32,7 @@ struct BatchOptions {
 
 struct BatchSummary {
   int documents = 0, redacted = 0, failed = 0, skipped = 0;
-  int pages = 0, findings = 0, redactions = 0;
+  int pages = 0, ocr_pages = 0, findings = 0, redactions = 0;
   double seconds = 0;
   std::string audit_path;
 };

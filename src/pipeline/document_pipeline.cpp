@@ -2,10 +2,15 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "core/file_util.h"
+#include "extract/image_document.h"
+#include "extract/ocr_engine.h"
+#include "extract/ocr_selection.h"
 #include "extract/pdf_document.h"
 #include "extract/text_document.h"
 #include "redact/burn.h"
@@ -23,16 +28,37 @@ struct PageWork {
   Page page;
   std::unique_ptr<PageText> text;
   std::vector<Finding> findings;
+  WordSource source = WordSource::kText;  // kOcr: the words came from OCR
+  double ocr_confidence = 0;              // mean word confidence of an OCR page
+  int ocr_rotation = 0;
+  // The output image when it was already made for OCR (and fitted the budget).
+  std::optional<Raster> image;
 };
 using PageWorks = std::vector<std::unique_ptr<PageWork>>;
 
-// The input, opened: either a PDF or the pages of a plain text.
+// The input, opened: a PDF, a scanned image or the pages of a plain text.
 struct OpenedDocument {
   InputKind kind = InputKind::kUnknown;
   std::unique_ptr<PdfDocument> pdf;
+  std::unique_ptr<ImageDocument> image;
   std::vector<Page> text_pages;
-  int page_count() const { return pdf ? pdf->page_count() : static_cast<int>(text_pages.size()); }
+  int page_count() const {
+    if (pdf) return pdf->page_count();
+    if (image) return image->page_count();
+    return static_cast<int>(text_pages.size());
+  }
 };
+
+// OCR renders are kept for the output while they fit in this many bytes; past
+// it a page is rendered (or decoded) again when it is written, so a long scan
+// needs bounded memory however many pages it has.
+constexpr long long kKeptImageBytes = 256LL << 20;
+// OCR boxes are looser than a text layer's: the padding covers glyph edges a box
+// missed, the tilt of a slightly skewed line and the blur of a scan.
+constexpr double kOcrPaddingPt = 2.0;
+// A word OCR is this unsure of, touching a redaction, is redacted with it.
+constexpr float kUnsureWordConfidence = 60.f;
+constexpr int kMaxUnsureWordsAbsorbed = 2;
 
 Result<OpenedDocument> Open(const std::string& bytes, const PipelineOptions& options) {
   OpenedDocument doc;
@@ -49,9 +75,13 @@ Result<OpenedDocument> Open(const std::string& bytes, const PipelineOptions& opt
       return MakeError(ErrorKind::kUnsupported, "not a PDF, PNG, JPEG, TIFF or UTF-8 text file");
     case InputKind::kPng:
     case InputKind::kJpeg:
-    case InputKind::kTiff:
-      return MakeError(ErrorKind::kUnsupported,
-                       std::string(InputKindName(doc.kind)) + " images need OCR, which this build does not do yet");
+    case InputKind::kTiff: {
+      Result<std::unique_ptr<ImageDocument>> image =
+          ImageDocument::Open(bytes, options.max_page_pixels);
+      if (!image) return image.error();
+      doc.image = std::move(*image);
+      return doc;
+    }
     case InputKind::kText:
       doc.text_pages = SplitTextPages(bytes);
       return doc;
@@ -65,22 +95,133 @@ Result<OpenedDocument> Open(const std::string& bytes, const PipelineOptions& opt
   return MakeError(ErrorKind::kInternal, "unhandled input kind");
 }
 
-// Extracts every page's words and finds what the rules match on it.
-Result<PageWorks> ExtractAndDetect(const OpenedDocument& doc, const RuleSet& rules) {
+// Whether page `index` of a PDF is OCRed (see extract/ocr_selection.h).
+bool WantsOcr(const PdfDocument& pdf, int index, const Page& page, OcrMode mode) {
+  switch (mode) {
+    case OcrMode::kNever: return false;
+    case OcrMode::kAlways: return true;
+    case OcrMode::kAuto: break;
+  }
+  if (page.words.empty()) return true;
+  Result<Raster> probe = pdf.RenderPage(index, kInkProbeDpi);
+  return probe && TextLayerMissesInk(page, *probe);
+}
+
+// Keeps `image` as the page's output image if it fits what is left of `budget`.
+void KeepImage(PageWork& work, Raster image, long long& budget) {
+  const long long bytes = 4LL * pixGetWpl(image.pix.get()) * pixGetHeight(image.pix.get());
+  if (bytes > budget) return;
+  budget -= bytes;
+  work.image = std::move(image);
+}
+
+// Replaces the page's words with what OCR reads on `image` (a render of the
+// page as displayed, so OCR boxes are in the page's own coordinates).
+Status Recognise(PageWork& work, const Raster& image, LazyOcrEngine& ocr) {
+  Result<OcrEngine*> engine = ocr.Get();
+  if (!engine) return engine.error();
+  Result<OcrPage> read = (*engine)->Recognise(image);
+  if (!read) return read.error();
+  work.page.words = std::move(read->words);
+  work.source = WordSource::kOcr;
+  work.ocr_confidence = read->mean_confidence;
+  work.ocr_rotation = read->rotation;
+  return OkStatus();
+}
+
+// The page of an image input: its size follows the image's resolution.
+Page ImagePage(int index, const Raster& image) {
+  Page page;
+  page.number = index + 1;
+  page.width = pixGetWidth(image.pix.get()) * 72.0 / image.dpi;
+  page.height = pixGetHeight(image.pix.get()) * 72.0 / image.dpi;
+  return page;
+}
+
+// Page `index` with its words: from the text layer, or from OCR.
+Result<std::unique_ptr<PageWork>> ReadPage(const OpenedDocument& doc, int index,
+                                           const PipelineOptions& options, LazyOcrEngine& ocr,
+                                           long long& image_budget) {
+  auto work = std::make_unique<PageWork>();
+  if (doc.pdf) {
+    Result<Page> page = doc.pdf->ExtractPage(index);
+    if (!page) return page.error();
+    work->page = std::move(*page);
+    if (WantsOcr(*doc.pdf, index, work->page, options.ocr)) {
+      Result<Raster> image = doc.pdf->RenderPage(index, options.ocr_dpi, options.max_page_pixels);
+      if (!image) return image.error();
+      if (Status ok = Recognise(*work, *image, ocr); !ok) return ok.error();
+      KeepImage(*work, std::move(*image), image_budget);
+    }
+  } else if (doc.image) {
+    Result<Raster> image = doc.image->Page(index);
+    if (!image) return image.error();
+    work->page = ImagePage(index, *image);
+    if (options.ocr != OcrMode::kNever) {
+      if (Status ok = Recognise(*work, *image, ocr); !ok) return ok.error();
+    }
+    KeepImage(*work, std::move(*image), image_budget);
+  } else {
+    work->page = doc.text_pages[index];
+  }
+  return work;
+}
+
+bool Unsure(const Word& word) { return word.confidence < kUnsureWordConfidence; }
+
+// Whether any finding other than `self` touches word `index`.
+bool Claimed(const std::vector<Finding>& findings, const Finding& self, int index) {
+  for (const Finding& f : findings) {
+    if (&f != &self && std::find(f.words.begin(), f.words.end(), index) != f.words.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// OCR may misread part of an identifier into a separate word it is unsure of
+// ("IR-2024-" "0l17"): such a word touching a redaction on the same line is
+// redacted with it, so a misread tail never survives next to a box.
+void AbsorbUnsureNeighbours(PageWork& work) {
+  const std::vector<Word>& words = work.page.words;
+  const int n = static_cast<int>(words.size());
+  for (Finding& f : work.findings) {
+    if (f.action != Action::kRedact || f.words.empty()) continue;
+    int first = *std::min_element(f.words.begin(), f.words.end());
+    int last = *std::max_element(f.words.begin(), f.words.end());
+    const int first0 = first, last0 = last;
+    while (first0 - first < kMaxUnsureWordsAbsorbed && first > 0 && !words[first - 1].line_end &&
+           Unsure(words[first - 1]) && !Claimed(work.findings, f, first - 1)) {
+      --first;
+    }
+    while (last - last0 < kMaxUnsureWordsAbsorbed && last + 1 < n && !words[last].line_end &&
+           Unsure(words[last + 1]) && !Claimed(work.findings, f, last + 1)) {
+      ++last;
+    }
+    if (first == first0 && last == last0) continue;
+    f.begin = std::min(f.begin, work.text->WordSpan(first).first);
+    f.end = std::max(f.end, work.text->WordSpan(last).second);
+    f.text = work.text->text().substr(f.begin, f.end - f.begin);
+    f.boxes = work.text->BoxesFor(f.begin, f.end);
+    f.words = work.text->WordsFor(f.begin, f.end);
+  }
+}
+
+// Extracts (or OCRs) every page's words and finds what the rules match on it.
+// OCR renders are kept for the output within `image_budget` bytes.
+Result<PageWorks> ExtractAndDetect(const OpenedDocument& doc, const PipelineOptions& options,
+                                   const RuleSet& rules, LazyOcrEngine& ocr,
+                                   long long image_budget) {
   PageWorks works;
   const int n = doc.page_count();
   works.reserve(n);
   for (int i = 0; i < n; ++i) {
-    auto work = std::make_unique<PageWork>();
-    if (doc.pdf) {
-      Result<Page> page = doc.pdf->ExtractPage(i);
-      if (!page) return page.error();
-      work->page = std::move(*page);
-    } else {
-      work->page = doc.text_pages[i];
-    }
+    Result<std::unique_ptr<PageWork>> read = ReadPage(doc, i, options, ocr, image_budget);
+    if (!read) return read.error();
+    std::unique_ptr<PageWork> work = std::move(*read);
     work->text = std::make_unique<PageText>(work->page);
-    work->findings = rules.Detect(*work->text, work->page.number, WordSource::kText);
+    work->findings = rules.Detect(*work->text, work->page.number, work->source);
+    if (work->source == WordSource::kOcr) AbsorbUnsureNeighbours(*work);
     works.push_back(std::move(work));
   }
   return works;
@@ -173,15 +314,32 @@ std::string RedactedText(const PageWorks& works, LabelMode labels) {
   return out;
 }
 
-// Renders, burns and writes every page of a PDF input.
-Result<std::string> WriteRedactedPdf(const PdfDocument& pdf, const PageWorks& works,
+// The output image of page `index`: the one kept from OCR (handed over), or a
+// fresh render (at the OCR resolution for an OCR page, so its boxes land on the
+// same pixels), or the image input's page decoded again.
+Result<Raster> OutputImage(const OpenedDocument& doc, int index, PageWork& work,
+                           const PipelineOptions& options) {
+  if (work.image) {
+    Raster image = std::move(*work.image);
+    work.image.reset();
+    return image;
+  }
+  if (doc.image) return doc.image->Page(index);
+  const int dpi = work.source == WordSource::kOcr ? options.ocr_dpi : options.dpi;
+  return doc.pdf->RenderPage(index, dpi, options.max_page_pixels);
+}
+
+// Renders, burns and writes every page of a PDF or image input.
+Result<std::string> WriteRedactedPdf(const OpenedDocument& doc, PageWorks& works,
                                      const PipelineOptions& options) {
   RedactedPdfWriter writer;
   for (size_t i = 0; i < works.size(); ++i) {
-    const PageWork& work = *works[i];
-    Result<Raster> image = pdf.RenderPage(static_cast<int>(i), options.dpi, options.max_page_pixels);
+    PageWork& work = *works[i];
+    Result<Raster> image = OutputImage(doc, static_cast<int>(i), work, options);
     if (!image) return image.error();
-    RedactionPlan plan = PlanPage(work.page, work.findings, options.labels);
+    RedactionPlan plan = work.source == WordSource::kOcr
+                             ? PlanPage(work.page, work.findings, options.labels, kOcrPaddingPt)
+                             : PlanPage(work.page, work.findings, options.labels);
     if (Status burnt = BurnBoxes(*image, plan); !burnt) return burnt.error();
     if (Status added = writer.AddPage(*image, work.page.width, work.page.height,
                                       plan.KeptWords(work.page));
@@ -194,8 +352,8 @@ Result<std::string> WriteRedactedPdf(const PdfDocument& pdf, const PageWorks& wo
 
 DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
   // Skipping is for what holds nothing to redact (a stray non-document file, a
-  // PDF without pages). An image we cannot read yet is a failure: it may well
-  // hold sensitive text.
+  // PDF without pages). An image we cannot read is a failure: it may well hold
+  // sensitive text.
   const bool image = outcome.kind == InputKind::kPng || outcome.kind == InputKind::kJpeg ||
                      outcome.kind == InputKind::kTiff;
   outcome.status = error.kind == ErrorKind::kUnsupported && !image ? DocumentStatus::kSkipped
@@ -209,8 +367,8 @@ DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
 
 // Loads and detects; the shared first half of ProcessDocument and ScanDocument.
 Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& options,
-                         const RuleSet& rules, DocumentOutcome& outcome,
-                         OpenedDocument& doc) {
+                         const RuleSet& rules, LazyOcrEngine& ocr, long long image_budget,
+                         DocumentOutcome& outcome, OpenedDocument& doc) {
   outcome.doc_sha256 = Sha256Hex(bytes);
   outcome.kind = SniffInput(std::string_view(bytes).substr(0, 4096));
   Result<OpenedDocument> opened = Open(bytes, options);
@@ -226,10 +384,16 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
                                             " pages, over the --max-pages limit of " +
                                             std::to_string(options.max_pages));
   }
-  Result<PageWorks> works = ExtractAndDetect(doc, rules);
+  Result<PageWorks> works = ExtractAndDetect(doc, options, rules, ocr, image_budget);
   if (!works) return works.error();
   RedactEveryOccurrence(*works);
   for (const auto& work : *works) {
+    if (work->source == WordSource::kOcr) {
+      ++outcome.ocr_pages;
+      outcome.ocr_notes.push_back(
+          OcrPageNote{work->page.number, work->ocr_confidence, work->ocr_rotation,
+                      work->ocr_confidence < options.ocr_review_confidence});
+    }
     for (const Finding& f : work->findings) {
       outcome.findings.push_back(f);
       if (f.action == Action::kRedact) ++outcome.redactions;
@@ -250,26 +414,30 @@ const char* DocumentStatusName(DocumentStatus status) {
 }
 
 DocumentOutcome ScanDocument(const std::string& bytes, const PipelineOptions& options,
-                             const RuleSet& rules) {
+                             const RuleSet& rules, LazyOcrEngine* ocr) {
   DocumentOutcome outcome;
   OpenedDocument doc;
-  Result<PageWorks> works = Detect(bytes, options, rules, outcome, doc);
+  LazyOcrEngine own(options.ocr_language);
+  // Nothing is written, so no image is kept.
+  Result<PageWorks> works = Detect(bytes, options, rules, ocr ? *ocr : own, 0, outcome, doc);
   if (!works) return Fail(std::move(outcome), works.error());
   outcome.status = DocumentStatus::kRedacted;
   return outcome;
 }
 
 DocumentOutcome ProcessDocument(const std::string& bytes, const PipelineOptions& options,
-                                const RuleSet& rules) {
+                                const RuleSet& rules, LazyOcrEngine* ocr) {
   DocumentOutcome outcome;
   OpenedDocument doc;
-  Result<PageWorks> works = Detect(bytes, options, rules, outcome, doc);
+  LazyOcrEngine own(options.ocr_language);
+  Result<PageWorks> works =
+      Detect(bytes, options, rules, ocr ? *ocr : own, kKeptImageBytes, outcome, doc);
   if (!works) return Fail(std::move(outcome), works.error());
 
   outcome.text = RedactedText(*works, options.labels);
   std::vector<std::string> redacted = RedactedStrings(*works);
-  if (doc.pdf) {
-    Result<std::string> pdf = WriteRedactedPdf(*doc.pdf, *works, options);
+  if (doc.pdf || doc.image) {
+    Result<std::string> pdf = WriteRedactedPdf(doc, *works, options);
     if (!pdf) return Fail(std::move(outcome), pdf.error());
     if (Status ok = VerifyRedactedPdf(*pdf, redacted); !ok) return Fail(std::move(outcome), ok.error());
     outcome.pdf = std::move(*pdf);
