@@ -84,8 +84,8 @@ Decisions Decisions::FromRecords(const std::vector<json>& records, const std::ve
   return out;
 }
 
-std::optional<Action> Decisions::For(std::string_view doc_sha256, int page, std::string_view rule_id,
-                                     std::string_view digest) const {
+std::optional<Action> Decisions::For(std::string_view doc_sha256, int page,
+                                     std::string_view rule_id, std::string_view digest) const {
   auto it = by_key_.find(
       DecisionKey{std::string(doc_sha256), page, std::string(rule_id), std::string(digest)});
   if (it == by_key_.end()) return std::nullopt;
@@ -106,8 +106,7 @@ Result<Decisions> LoadDecisions(const std::string& audit_path) {
   if (!log) return log.error();
   if (!log->intact()) {
     return MakeError(ErrorKind::kConfig, "the audit log " + audit_path + " does not verify (" +
-                                             FirstFault(*log) +
-                                             "); its decisions are not used");
+                                             FirstFault(*log) + "); its decisions are not used");
   }
   return Decisions::FromRecords(log->records, log->record_lines);
 }
@@ -119,14 +118,16 @@ Result<json> FindFlaggedFinding(const AuditReadResult& log, const std::string& p
                                 const std::string& id) {
   std::vector<size_t> hits;
   for (size_t i = 0; i < log.records.size(); ++i) {
-    if (IsType(log.records[i], "finding") && StringField(log.records[i], "id") == id) hits.push_back(i);
+    if (IsType(log.records[i], "finding") && StringField(log.records[i], "id") == id)
+      hits.push_back(i);
   }
   if (hits.empty()) return MakeError(ErrorKind::kConfig, "no finding " + id + " in " + path);
   if (hits.size() > 1) {
     std::string where;
-    for (size_t i : hits) where += (where.empty() ? "" : ", ") + std::to_string(log.record_lines[i]);
-    return MakeError(ErrorKind::kConfig, "finding id " + id + " is not unique in " + path +
-                                             " (lines " + where + ")");
+    for (size_t i : hits)
+      where += (where.empty() ? "" : ", ") + std::to_string(log.record_lines[i]);
+    return MakeError(ErrorKind::kConfig,
+                     "finding id " + id + " is not unique in " + path + " (lines " + where + ")");
   }
   const json& f = log.records[hits[0]];
   if (StringField(f, "action") != "flag") {
@@ -146,9 +147,10 @@ Result<json> RecordDecision(const std::string& audit_path, const DecisionRequest
   Result<AuditReadResult> log = ReadAuditLog(audit_path);
   if (!log) return log.error();
   if (!log->intact()) {
-    return MakeError(ErrorKind::kConfig,
-                     "the audit log " + audit_path + " does not verify (" + FirstFault(*log) +
-                         "): a decision recorded in it would not be used; see redact review --verify");
+    return MakeError(
+        ErrorKind::kConfig,
+        "the audit log " + audit_path + " does not verify (" + FirstFault(*log) +
+            "): a decision recorded in it would not be used; see redact review --verify");
   }
   Result<json> finding = FindFlaggedFinding(*log, audit_path, request.finding_id);
   if (!finding) return finding.error();

@@ -24,13 +24,12 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "core/finding.h"
@@ -52,11 +51,11 @@ DecisionKey DecisionKeyOf(const nlohmann::json& record);
 
 // One decision, resolved against the finding it names.
 struct Decision {
-  int line = 0;              // the decision record's line
+  int line = 0;  // the decision record's line
   std::string finding_id;
   bool accept = false;
   std::string reason;
-  DecisionKey key;           // from the finding record
+  DecisionKey key;  // from the finding record
 };
 
 // The decisions of one log, in force (last one per key). Copyable value.
@@ -109,6 +108,7 @@ struct DecisionRequest {
 // than one finding, or names a finding that is not flagged; with kConfig when
 // the log's chain is broken (such a log's decisions would not be used); kIo when
 // the log cannot be read or appended to.
-Result<nlohmann::json> RecordDecision(const std::string& audit_path, const DecisionRequest& request);
+Result<nlohmann::json> RecordDecision(const std::string& audit_path,
+                                      const DecisionRequest& request);
 
 }  // namespace redact

@@ -66,7 +66,7 @@ void CountFindingsOfDocuments(ReviewSummary& s, const std::vector<json>& records
 }
 
 PendingFlag MakePending(const json& r, int line) {
-  return PendingFlag{line,          Str(r, "id"),       Str(r, "file"),     Str(r, "doc"),
+  return PendingFlag{line,           Str(r, "id"),       Str(r, "file"),    Str(r, "doc"),
                      Str(r, "rule"), Str(r, "category"), Str(r, "preview"), Int(r, "page"),
                      Num(r, "score")};
 }
@@ -169,9 +169,8 @@ std::vector<OutputCheck> CheckOutputs(const AuditReadResult& log, const std::str
 
 bool Verified(const AuditReadResult& log, const std::vector<OutputCheck>& outputs) {
   if (!log.intact()) return false;
-  return std::none_of(outputs.begin(), outputs.end(), [](const OutputCheck& c) {
-    return c.state == OutputCheck::State::kChanged;
-  });
+  return std::none_of(outputs.begin(), outputs.end(),
+                      [](const OutputCheck& c) { return c.state == OutputCheck::State::kChanged; });
 }
 
 namespace {
@@ -206,11 +205,13 @@ void WriteTallies(std::ostringstream& o, const char* title,
   if (tallies.empty()) return;
   // Biggest first: what a reader wants to see is where most of it is.
   std::vector<std::pair<std::string, FindingTally>> sorted(tallies.begin(), tallies.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second.total() > b.second.total(); });
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second.total() > b.second.total();
+  });
   std::vector<std::vector<std::string>> rows = {{title, "redacted", "flagged"}};
   for (const auto& [name, t] : sorted) {
-    rows.push_back({name.empty() ? "(none)" : name, std::to_string(t.redact), std::to_string(t.flag)});
+    rows.push_back(
+        {name.empty() ? "(none)" : name, std::to_string(t.redact), std::to_string(t.flag)});
   }
   o << "\n";
   WriteTable(o, rows);
@@ -236,17 +237,20 @@ std::string ChainLine(const AuditReadResult& log) {
 void WriteOutputsLine(std::ostringstream& o, const std::vector<OutputCheck>& outputs) {
   int match = 0, changed = 0, missing = 0;
   for (const OutputCheck& c : outputs) {
-    if (c.state == OutputCheck::State::kMatches) ++match;
-    else if (c.state == OutputCheck::State::kChanged) ++changed;
-    else ++missing;
+    if (c.state == OutputCheck::State::kMatches)
+      ++match;
+    else if (c.state == OutputCheck::State::kChanged)
+      ++changed;
+    else
+      ++missing;
   }
   o << "Outputs: " << outputs.size() << " recorded: " << match << " unchanged, " << changed
     << " changed, " << missing << " not found\n";
   for (const OutputCheck& c : outputs) {
     if (c.state == OutputCheck::State::kChanged) {
       o << "  CHANGED " << c.found_path << " (line " << c.line << "): recorded sha256 "
-        << c.recorded_sha256 << ", now " << (c.actual_sha256.empty() ? "unreadable" : c.actual_sha256)
-        << "\n";
+        << c.recorded_sha256 << ", now "
+        << (c.actual_sha256.empty() ? "unreadable" : c.actual_sha256) << "\n";
     }
   }
 }
@@ -274,9 +278,11 @@ std::string FormatSummary(const ReviewSummary& s, const std::vector<OutputCheck>
                           const AuditReadResult& log) {
   std::ostringstream o;
   o << "Runs: " << s.runs;
-  if (!s.run_ids.empty()) o << " (" << s.run_ids.front() << (s.runs > 1 ? " .. " + s.run_ids.back() : "") << ")";
+  if (!s.run_ids.empty())
+    o << " (" << s.run_ids.front() << (s.runs > 1 ? " .. " + s.run_ids.back() : "") << ")";
   o << "\nRecords: " << s.records << "; chain " << ChainLine(log) << "\n";
-  if (!log.problems.empty()) o << "Unreadable lines: " << log.problems.size() << " (listed on stderr)\n";
+  if (!log.problems.empty())
+    o << "Unreadable lines: " << log.problems.size() << " (listed on stderr)\n";
   o << "Documents: " << s.documents.size();
   std::string sep = " (";
   for (const auto& [status, n] : s.documents_by_status) {
@@ -297,7 +303,8 @@ std::string FormatSummary(const ReviewSummary& s, const std::vector<OutputCheck>
   return o.str();
 }
 
-std::string FormatVerification(const AuditReadResult& log, const std::vector<OutputCheck>& outputs) {
+std::string FormatVerification(const AuditReadResult& log,
+                               const std::vector<OutputCheck>& outputs) {
   std::ostringstream o;
   if (log.chain_breaks.empty()) {
     o << "Chain: intact (" << log.records.size() << " records)\n";

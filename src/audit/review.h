@@ -22,10 +22,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 
@@ -40,10 +39,10 @@ struct FindingTally {
 
 // One `document` record, with the findings recorded for it.
 struct DocumentSummary {
-  int line = 0;                 // the document record's line in the log
-  std::string run, file, doc;   // doc: the input's SHA-256
-  std::string kind, status;     // "pdf"…, "redacted" | "failed" | "skipped"
-  std::string error;            // empty unless failed or skipped
+  int line = 0;                // the document record's line in the log
+  std::string run, file, doc;  // doc: the input's SHA-256
+  std::string kind, status;    // "pdf"…, "redacted" | "failed" | "skipped"
+  std::string error;           // empty unless failed or skipped
   int pages = 0;
   int ocr_pages = 0;
   int redactions = 0;
@@ -62,16 +61,16 @@ struct PendingFlag {
 // What the log says, counted. Counts cover every run in the log.
 struct ReviewSummary {
   int records = 0;
-  int runs = 0;                                   // `run` records
-  std::vector<std::string> run_ids;               // in log order
-  std::map<std::string, int> documents_by_status; // "redacted" -> 2, ...
+  int runs = 0;                                    // `run` records
+  std::vector<std::string> run_ids;                // in log order
+  std::map<std::string, int> documents_by_status;  // "redacted" -> 2, ...
   std::map<std::string, FindingTally> by_category;
   std::map<std::string, FindingTally> by_rule;
-  std::vector<DocumentSummary> documents;         // in log order
+  std::vector<DocumentSummary> documents;  // in log order
   FindingTally findings;
-  std::vector<PendingFlag> pending;               // riskiest first: score desc, then category
-  int accepted = 0, rejected = 0;                 // flags decided (the last decision counts)
-  int orphan_findings = 0;                        // findings with no document record after them
+  std::vector<PendingFlag> pending;  // riskiest first: score desc, then category
+  int accepted = 0, rejected = 0;    // flags decided (the last decision counts)
+  int orphan_findings = 0;           // findings with no document record after them
 };
 
 ReviewSummary Summarize(const AuditReadResult& log);
@@ -79,9 +78,9 @@ ReviewSummary Summarize(const AuditReadResult& log);
 // The result of comparing one recorded output with the file on disk.
 struct OutputCheck {
   enum class State { kMatches, kChanged, kMissing };
-  int line = 0;              // the document record that lists it
-  std::string recorded_path; // as written in the log
-  std::string found_path;    // where it was found; empty when missing
+  int line = 0;               // the document record that lists it
+  std::string recorded_path;  // as written in the log
+  std::string found_path;     // where it was found; empty when missing
   std::string recorded_sha256, actual_sha256;
   State state = State::kMissing;
 };

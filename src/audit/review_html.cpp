@@ -46,9 +46,9 @@ std::string Base64(const std::string& bytes) {
 }
 
 // Colours that stay apart from each other and from black redaction boxes.
-constexpr const char* kPalette[] = {"#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4",
-                                    "#42d4f4", "#f032e6", "#9a6324", "#469990", "#bfef45",
-                                    "#800000", "#000075"};
+constexpr const char* kPalette[] = {"#e6194b", "#3cb44b", "#4363d8", "#f58231",
+                                    "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
+                                    "#469990", "#bfef45", "#800000", "#000075"};
 
 // One colour per category, stable for the whole report.
 class CategoryColours {
@@ -96,7 +96,8 @@ void WriteHead(std::ostringstream& o, const HtmlReportOptions& options) {
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     << "<title>redact review: " << HtmlEscape(options.log_path) << "</title>\n<style>" << kStyle
     << "</style></head>\n<body>\n<h1>Audit review</h1>\n<p class=\"muted\">Log <code>"
-    << HtmlEscape(options.log_path) << "</code>. Pictures are made from the redacted outputs only.</p>\n";
+    << HtmlEscape(options.log_path)
+    << "</code>. Pictures are made from the redacted outputs only.</p>\n";
 }
 
 void WriteTallyTable(std::ostringstream& o, const char* title,
@@ -106,9 +107,10 @@ void WriteTallyTable(std::ostringstream& o, const char* title,
     << "</th><th>Redacted</th><th>Flagged</th></tr>\n";
   for (const auto& [name, t] : tallies) {
     o << "<tr><td>";
-    if (colours) o << "<span class=\"swatch\" style=\"background:" << colours->For(name) << "\"></span>";
-    o << HtmlEscape(name) << "</td><td class=\"n\">" << t.redact << "</td><td class=\"n\">" << t.flag
-      << "</td></tr>\n";
+    if (colours)
+      o << "<span class=\"swatch\" style=\"background:" << colours->For(name) << "\"></span>";
+    o << HtmlEscape(name) << "</td><td class=\"n\">" << t.redact << "</td><td class=\"n\">"
+      << t.flag << "</td></tr>\n";
   }
   o << "</table></div>\n";
 }
@@ -119,7 +121,8 @@ void WriteChecks(std::ostringstream& o, const AuditReadResult& log,
   if (log.chain_breaks.empty()) {
     o << "<span class=\"ok\">intact</span>";
   } else {
-    o << "<span class=\"bad\">broken at " << HtmlEscape(log.chain_breaks.front().Describe()) << "</span>";
+    o << "<span class=\"bad\">broken at " << HtmlEscape(log.chain_breaks.front().Describe())
+      << "</span>";
   }
   int changed = 0, missing = 0;
   for (const OutputCheck& c : outputs) {
@@ -127,7 +130,8 @@ void WriteChecks(std::ostringstream& o, const AuditReadResult& log,
     missing += c.state == OutputCheck::State::kMissing;
   }
   o << ". Outputs: " << outputs.size() << " recorded, "
-    << (changed ? "<span class=\"bad\">" + std::to_string(changed) + " changed</span>" : "0 changed")
+    << (changed ? "<span class=\"bad\">" + std::to_string(changed) + " changed</span>"
+                : "0 changed")
     << ", " << missing << " not found.</p>\n";
   if (log.problems.empty() && log.chain_breaks.empty()) return;
   o << "<ul class=\"warn\" id=\"problems\">";
@@ -139,8 +143,9 @@ void WriteChecks(std::ostringstream& o, const AuditReadResult& log,
 
 void WriteSummary(std::ostringstream& o, const AuditReadResult& log, const ReviewSummary& s,
                   const std::vector<OutputCheck>& outputs, const CategoryColours& colours) {
-  o << "<section id=\"summary\"><h2>Summary</h2>\n<p>" << s.runs << " run" << (s.runs == 1 ? "" : "s")
-    << ", " << s.documents.size() << " document record" << (s.documents.size() == 1 ? "" : "s");
+  o << "<section id=\"summary\"><h2>Summary</h2>\n<p>" << s.runs << " run"
+    << (s.runs == 1 ? "" : "s") << ", " << s.documents.size() << " document record"
+    << (s.documents.size() == 1 ? "" : "s");
   for (const auto& [status, n] : s.documents_by_status) o << ", " << n << " " << HtmlEscape(status);
   o << ". " << s.findings.total() << " findings: " << s.findings.redact << " redacted, "
     << s.findings.flag << " flagged (" << s.pending.size() << " awaiting a decision, " << s.accepted
@@ -161,14 +166,17 @@ void WriteSummary(std::ostringstream& o, const AuditReadResult& log, const Revie
 }
 
 void WritePending(std::ostringstream& o, const ReviewSummary& s) {
-  o << "<section id=\"flagged\"><h2>Flagged, awaiting a decision (" << s.pending.size() << ")</h2>\n";
+  o << "<section id=\"flagged\"><h2>Flagged, awaiting a decision (" << s.pending.size()
+    << ")</h2>\n";
   if (s.pending.empty()) {
     o << "<p>None.</p></section>\n";
     return;
   }
-  o << "<p class=\"muted\">Riskiest first. Decide with <code>redact review decide AUDIT --finding ID "
+  o << "<p class=\"muted\">Riskiest first. Decide with <code>redact review decide AUDIT --finding "
+       "ID "
        "--accept|--reject --reason TEXT</code>.</p>\n<table class=\"pending\"><tr><th>ID</th>"
-       "<th>Score</th><th>Category</th><th>Rule</th><th>Document</th><th>Page</th><th>Preview</th></tr>\n";
+       "<th>Score</th><th>Category</th><th>Rule</th><th>Document</th><th>Page</th><th>Preview</"
+       "th></tr>\n";
   for (const PendingFlag& p : s.pending) {
     o << "<tr><td><code>" << HtmlEscape(p.id) << "</code></td><td class=\"n\">" << Fixed(p.score, 2)
       << "</td><td>" << HtmlEscape(p.category) << "</td><td>" << HtmlEscape(p.rule) << "</td><td>"
@@ -198,26 +206,31 @@ void WriteBoxes(std::ostringstream& o, const Thumbnail& t, int page,
       const double x0 = b[0].get<double>(), y0 = b[1].get<double>();
       const double x1 = b[2].get<double>(), y1 = b[3].get<double>();
       o << "<div class=\"box" << (flag ? " flag" : "") << "\" title=\"#" << f.number << " "
-        << HtmlEscape(Str(r, "category")) << " (" << (flag ? "flagged" : "redacted") << ")\" style=\"left:"
-        << Fixed(100 * x0 / t.width_pt, 3) << "%;top:" << Fixed(100 * y0 / t.height_pt, 3)
-        << "%;width:" << Fixed(100 * (x1 - x0) / t.width_pt, 3) << "%;height:"
-        << Fixed(100 * (y1 - y0) / t.height_pt, 3) << "%;outline-color:" << colour << "\">";
-      if (first) o << "<span class=\"num\" style=\"background:" << colour << "\">" << f.number << "</span>";
+        << HtmlEscape(Str(r, "category")) << " (" << (flag ? "flagged" : "redacted")
+        << ")\" style=\"left:" << Fixed(100 * x0 / t.width_pt, 3)
+        << "%;top:" << Fixed(100 * y0 / t.height_pt, 3)
+        << "%;width:" << Fixed(100 * (x1 - x0) / t.width_pt, 3)
+        << "%;height:" << Fixed(100 * (y1 - y0) / t.height_pt, 3) << "%;outline-color:" << colour
+        << "\">";
+      if (first)
+        o << "<span class=\"num\" style=\"background:" << colour << "\">" << f.number << "</span>";
       o << "</div>";
       first = false;
     }
   }
 }
 
-void WritePages(std::ostringstream& o, const std::vector<Thumbnail>& pages, const DocumentSummary& d,
-                const std::vector<NumberedFinding>& findings, const CategoryColours& colours) {
+void WritePages(std::ostringstream& o, const std::vector<Thumbnail>& pages,
+                const DocumentSummary& d, const std::vector<NumberedFinding>& findings,
+                const CategoryColours& colours) {
   o << "<div class=\"pages\">\n";
   for (size_t i = 0; i < pages.size(); ++i) {
     const Thumbnail& t = pages[i];
     const int page = static_cast<int>(i) + 1;
-    o << "<figure class=\"page\"><div class=\"thumb\"><img class=\"thumbnail\" src=\"data:image/png;base64,"
-      << Base64(t.png) << "\" width=\"" << t.width_px << "\" height=\"" << t.height_px << "\" alt=\"page "
-      << page << " of " << HtmlEscape(d.file) << " (redacted output)\">";
+    o << "<figure class=\"page\"><div class=\"thumb\"><img class=\"thumbnail\" "
+         "src=\"data:image/png;base64,"
+      << Base64(t.png) << "\" width=\"" << t.width_px << "\" height=\"" << t.height_px
+      << "\" alt=\"page " << page << " of " << HtmlEscape(d.file) << " (redacted output)\">";
     WriteBoxes(o, t, page, findings, colours);
     o << "</div><figcaption>page " << page << "</figcaption></figure>\n";
   }
@@ -251,19 +264,20 @@ void WriteFindingsTable(std::ostringstream& o, const std::vector<NumberedFinding
     o << "<p>No findings.</p>\n";
     return;
   }
-  o << "<table class=\"findings\"><tr><th>#</th><th>ID</th><th>Page</th><th>Rule</th><th>Category</th>"
+  o << "<table "
+       "class=\"findings\"><tr><th>#</th><th>ID</th><th>Page</th><th>Rule</th><th>Category</th>"
        "<th>Action</th><th>Score</th><th>Preview</th>"
     << (options.show_context ? "<th>Context (original)</th>" : "") << "<th>Status</th></tr>\n";
   for (const NumberedFinding& f : findings) {
     const json& r = *f.record;
     const bool flag = Str(r, "action") == "flag";
-    o << "<tr" << (flag ? " class=\"flag\"" : "") << "><td class=\"n\">" << f.number << "</td><td><code>"
-      << HtmlEscape(Str(r, "id")) << "</code></td><td class=\"n\">" << Int(r, "page") << "</td><td>"
-      << HtmlEscape(Str(r, "rule")) << "</td><td><span class=\"swatch\" style=\"background:"
-      << colours.For(Str(r, "category")) << "\"></span>" << HtmlEscape(Str(r, "category"))
-      << "</td><td>" << HtmlEscape(Str(r, "action")) << "</td><td class=\"n\">"
-      << Fixed(Num(r, "score"), 2) << "</td><td class=\"preview\">"
-      << HtmlEscape(Str(r, "preview")) << "</td>";
+    o << "<tr" << (flag ? " class=\"flag\"" : "") << "><td class=\"n\">" << f.number
+      << "</td><td><code>" << HtmlEscape(Str(r, "id")) << "</code></td><td class=\"n\">"
+      << Int(r, "page") << "</td><td>" << HtmlEscape(Str(r, "rule"))
+      << "</td><td><span class=\"swatch\" style=\"background:" << colours.For(Str(r, "category"))
+      << "\"></span>" << HtmlEscape(Str(r, "category")) << "</td><td>"
+      << HtmlEscape(Str(r, "action")) << "</td><td class=\"n\">" << Fixed(Num(r, "score"), 2)
+      << "</td><td class=\"preview\">" << HtmlEscape(Str(r, "preview")) << "</td>";
     if (options.show_context) {
       Result<std::string> context = sources.Context(r);
       o << "<td class=\"context\">"
@@ -310,7 +324,8 @@ void WriteDocumentPictures(std::ostringstream& o, const DocumentSummary& d, cons
   }
   const OutputCheck* check = CheckFor(outputs, pdf);
   if (check && check->state == OutputCheck::State::kChanged && check->line == d.line) {
-    o << "<p class=\"warn\">This output changed after the run (its SHA-256 is not the one recorded): "
+    o << "<p class=\"warn\">This output changed after the run (its SHA-256 is not the one "
+         "recorded): "
          "the pictures show the file as it is now.</p>\n";
   }
   Result<std::vector<Thumbnail>> pages = sources.Thumbnails(found, options.max_pages_per_document);
@@ -329,8 +344,8 @@ void WriteDocumentPictures(std::ostringstream& o, const DocumentSummary& d, cons
 
 void WriteDocument(std::ostringstream& o, size_t index, const AuditReadResult& log,
                    const DocumentSummary& d, const std::vector<OutputCheck>& outputs,
-                   const CategoryColours& colours, const Decisions& decisions, ReviewSources& sources,
-                   const HtmlReportOptions& options) {
+                   const CategoryColours& colours, const Decisions& decisions,
+                   ReviewSources& sources, const HtmlReportOptions& options) {
   std::vector<NumberedFinding> findings;
   for (size_t i : d.finding_records) {
     findings.push_back({static_cast<int>(findings.size()) + 1, &log.records[i]});
@@ -341,7 +356,8 @@ void WriteDocument(std::ostringstream& o, size_t index, const AuditReadResult& l
     << "</h2>\n<p>Status <b>" << HtmlEscape(d.status) << "</b>, " << d.pages << " page"
     << (d.pages == 1 ? "" : "s") << " (" << d.ocr_pages << " by OCR), " << d.findings.redact
     << " redacted, " << d.findings.flag << " flagged. <span class=\"muted\">Run "
-    << HtmlEscape(d.run) << ", SHA-256 " << HtmlEscape(d.doc) << ", log line " << d.line << ".</span></p>\n";
+    << HtmlEscape(d.run) << ", SHA-256 " << HtmlEscape(d.doc) << ", log line " << d.line
+    << ".</span></p>\n";
   if (!d.error.empty()) o << "<p class=\"warn\">" << HtmlEscape(d.error) << "</p>\n";
   WriteDocumentPictures(o, d, record, findings, outputs, colours, sources, options);
   o << "<h3>Findings</h3>\n";
@@ -354,8 +370,8 @@ void WriteDocument(std::ostringstream& o, size_t index, const AuditReadResult& l
     o << "<h3>Flagged items</h3>\n<ul class=\"flagged\">";
     for (const NumberedFinding& f : flagged) {
       o << "<li>#" << f.number << " <code>" << HtmlEscape(Str(*f.record, "id")) << "</code> page "
-        << Int(*f.record, "page") << ", " << HtmlEscape(Str(*f.record, "rule")) << ": <span class=\"preview\">"
-        << HtmlEscape(Str(*f.record, "preview")) << "</span> — "
+        << Int(*f.record, "page") << ", " << HtmlEscape(Str(*f.record, "rule"))
+        << ": <span class=\"preview\">" << HtmlEscape(Str(*f.record, "preview")) << "</span> — "
         << HtmlEscape(DecisionText(*f.record, decisions)) << "</li>";
     }
     o << "</ul>\n";
@@ -370,12 +386,23 @@ std::string HtmlEscape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -21,10 +21,9 @@
 //   WriteFileAtomic("review.html", html);
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "audit/review.h"
@@ -35,7 +34,7 @@ namespace redact {
 
 // One page of a redacted output, ready to be inlined.
 struct Thumbnail {
-  std::string png;         // PNG bytes
+  std::string png;  // PNG bytes
   int width_px = 0, height_px = 0;
   double width_pt = 0, height_pt = 0;  // the page in points: boxes are placed by these
 };
@@ -62,9 +61,9 @@ class ReviewSources {
 };
 
 struct HtmlReportOptions {
-  std::string log_path;          // shown in the title
+  std::string log_path;             // shown in the title
   int max_pages_per_document = 60;  // thumbnails beyond this are left out (and said so)
-  bool show_context = false;     // a column of context from the originals (--originals)
+  bool show_context = false;        // a column of context from the originals (--originals)
 };
 
 // Builds the report. Never fails: what cannot be shown is explained in place.

@@ -21,7 +21,10 @@ struct RunArgs {
   std::string label = "category";
   std::string password;
   std::string key_file;
-  PipelineOptions limits;  // max_* fields only
+  std::string decisions;   // audit log whose review decisions apply
+  PipelineOptions limits;  // max_* and timeout_seconds fields only
+  bool in_process = false;       // no worker processes (trusted input, benchmarks)
+  int documents_per_worker = 0;  // see WorkerConfig
 };
 int Run(const RunArgs& args);
 
@@ -37,9 +40,11 @@ struct ScanArgs {
 int Scan(const ScanArgs& args);
 
 struct RulesArgs {
-  std::string action;  // list | test | lint
+  std::string action;  // list | test | lint | bench
   std::vector<std::string> paths;
   bool json = false;
+  std::string text;  // bench: the text to time the rules on (default: built in)
+  int top = 10;      // bench: how many of the slowest rules to print (0 = all)
 };
 int Rules(const RulesArgs& args);
 

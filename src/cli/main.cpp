@@ -7,6 +7,9 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/review_command.h"
+#include "cli/watch_command.h"
+#include "extract/ocr_engine.h"
+#include "pipeline/worker_main.h"
 
 namespace {
 
@@ -26,12 +29,27 @@ void AddRun(CLI::App& app, RunArgs& a) {
   run->add_option("--jobs,-j", a.jobs, "Documents processed in parallel")->check(CLI::Range(1, 256));
   run->add_option("--label", a.label, "What the boxes say")->check(CLI::IsMember({"category", "rule", "none"}));
   run->add_option("--password", a.password, "Password for encrypted PDFs");
+  run->add_option("--decisions", a.decisions,
+                  "Audit log with review decisions: accepted flags are redacted, rejected left alone");
   run->add_option("--hmac-key-file", a.key_file,
                   "Key for finding digests (default: $REDACT_HMAC_KEY, else ~/.config/redact/hmac.key)");
   run->add_option("--max-file-size", a.limits.max_file_size, "Largest input in bytes")->capture_default_str();
   run->add_option("--max-pages", a.limits.max_pages, "Most pages in one document")->capture_default_str();
   run->add_option("--max-page-pixels", a.limits.max_page_pixels, "Most pixels of one rendered page")
       ->capture_default_str();
+  run->add_option("--max-memory", a.limits.max_memory,
+                  "Address space of each worker process, bytes or 512M, 2G (default 2G)")
+      ->transform(CLI::AsSizeValue(false));
+  run->add_option("--timeout", a.limits.timeout_seconds,
+                  "Seconds per document of up to 30 pages; longer ones get proportionally more")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  run->add_flag("--in-process", a.in_process,
+                "Parse documents inside this process, without worker isolation (trusted input only)");
+  run->add_option("--documents-per-worker", a.documents_per_worker,
+                  "Documents one worker process handles before a fresh one replaces it (0 = no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
 }
 
 void AddScan(CLI::App& app, ScanArgs& a) {
@@ -46,17 +64,25 @@ void AddScan(CLI::App& app, ScanArgs& a) {
 }
 
 void AddRules(CLI::App& app, RulesArgs& a) {
-  CLI::App* rules = app.add_subcommand("rules", "List, test or lint rule packs");
-  rules->add_option("ACTION", a.action, "list, test or lint")
+  CLI::App* rules = app.add_subcommand("rules", "List, test, lint or time rule packs");
+  rules->add_option("ACTION", a.action, "list, test, lint or bench")
       ->required()
-      ->check(CLI::IsMember({"list", "test", "lint"}));
+      ->check(CLI::IsMember({"list", "test", "lint", "bench"}));
   rules->add_option("PATH", a.paths, "Rule pack files or folders (default: bundled patterns/)");
-  rules->add_flag("--json", a.json, "JSON output (list)");
+  rules->add_flag("--json", a.json, "JSON output (list, bench)");
+  rules->add_option("--text", a.text, "bench: time the rules on this text (default: built-in prose)");
+  rules->add_option("--top", a.top, "bench: print the N slowest rules (0 = all)")->capture_default_str();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything else: OpenMP reads its limits once, at start-up (see there).
+  redact::PinOcrToOneThread(argv);
+  // A worker process started by `run` (pipeline/worker_main.h); not for users.
+  if (argc == 2 && std::string(argv[1]) == redact::kWorkerCommand) {
+    redact::RunWorker(redact::kWorkerChannelFd);
+  }
   CLI::App app{"redact: find sensitive references in documents and remove them for real"};
   app.set_version_flag("--version", REDACT_VERSION);
   app.require_subcommand(1);
@@ -69,6 +95,8 @@ int main(int argc, char** argv) {
   redact::cli::ReviewArgs review;
   redact::cli::DecideArgs decide;
   redact::cli::AddReview(app, review, decide);
+  redact::cli::WatchArgs watch;
+  redact::cli::AddWatch(app, watch);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,5 +107,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("scan")) return redact::cli::Scan(scan);
   if (app.got_subcommand("rules")) return redact::cli::Rules(rules);
   if (app.got_subcommand("review")) return redact::cli::ReviewMain(app, review, decide);
+  if (app.got_subcommand("watch")) return redact::cli::Watch(watch);
   return redact::cli::kExitUsage;
 }

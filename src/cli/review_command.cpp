@@ -32,9 +32,8 @@ int WriteHtml(const ReviewArgs& args, const AuditReadResult& log, const ReviewSu
   if (!args.originals.empty()) {
     // The key lets the snippet find the exact match; without the run's key the
     // preview's shape and the boxes still place it.
-    Result<std::string> key = LoadHmacKey(std::nullopt, args.key_file.empty()
-                                                            ? std::nullopt
-                                                            : std::optional(args.key_file));
+    Result<std::string> key = LoadHmacKey(
+        std::nullopt, args.key_file.empty() ? std::nullopt : std::optional(args.key_file));
     if (key) source_options.hmac_key = *key;
   }
   DocumentReviewSources sources(source_options);
@@ -72,7 +71,8 @@ int Review(const ReviewArgs& args) {
   }
   const ReviewSummary summary = Summarize(*log);
   const std::vector<OutputCheck> outputs = CheckOutputs(*log, args.audit);
-  std::cout << (args.verify ? FormatVerification(*log, outputs) : FormatSummary(summary, outputs, *log));
+  std::cout << (args.verify ? FormatVerification(*log, outputs)
+                            : FormatSummary(summary, outputs, *log));
   if (!args.html.empty()) {
     if (int rc = WriteHtml(args, *log, summary, outputs); rc != kExitOk) return rc;
   }
@@ -107,9 +107,11 @@ void AddReview(CLI::App& app, ReviewArgs& review, DecideArgs& decide) {
   // Not ->required(): `review decide AUDIT` gives the log to `decide` instead.
   cmd->add_option("AUDIT", review.audit, "The audit log (JSON Lines)");
   cmd->add_option("--html", review.html, "Write a self-contained HTML report to FILE");
-  cmd->add_flag("--verify", review.verify, "Check the hash chain and the outputs; exit 1 if broken");
-  cmd->add_option("--originals", review.originals,
-                  "Folder of the original documents: show context around findings (internal review)");
+  cmd->add_flag("--verify", review.verify,
+                "Check the hash chain and the outputs; exit 1 if broken");
+  cmd->add_option(
+      "--originals", review.originals,
+      "Folder of the original documents: show context around findings (internal review)");
   cmd->add_option("--hmac-key-file", review.key_file, "The run's HMAC key (with --originals)");
 
   CLI::App* d = cmd->add_subcommand("decide", "Accept or reject a flagged finding");

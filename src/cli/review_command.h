@@ -20,10 +20,10 @@ namespace redact::cli {
 
 struct ReviewArgs {
   std::string audit;
-  std::string html;        // empty: no report
+  std::string html;  // empty: no report
   bool verify = false;
-  std::string originals;   // empty: nothing of the originals is shown
-  std::string key_file;    // HMAC key, to place findings in the originals exactly
+  std::string originals;  // empty: nothing of the originals is shown
+  std::string key_file;   // HMAC key, to place findings in the originals exactly
 };
 int Review(const ReviewArgs& args);
 

@@ -34,7 +34,8 @@ std::vector<CodePoint> Decode(const std::string& s) {
     const unsigned char b = static_cast<unsigned char>(s[i]);
     size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
     bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    for (size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     if (!ok) {
       out.push_back({U'\uFFFD', i++});
       continue;
@@ -73,16 +74,19 @@ size_t MatchShape(const std::vector<CodePoint>& text, size_t start,
 
 // `text` cut to whole code points, line breaks shown as spaces.
 std::string OneLine(std::string text) {
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\f' || c == '\t'; }, ' ');
+  std::replace_if(
+      text.begin(), text.end(),
+      [](char c) { return c == '\n' || c == '\r' || c == '\f' || c == '\t'; }, ' ');
   return text;
 }
 
 std::string Snippet(const std::string& text, size_t begin, size_t end, int chars) {
   std::vector<CodePoint> cps = Decode(text);
   auto index_of = [&](size_t offset) {
-    return static_cast<size_t>(std::lower_bound(cps.begin(), cps.end(), offset,
-                                                [](const CodePoint& c, size_t o) { return c.offset < o; }) -
-                               cps.begin());
+    return static_cast<size_t>(
+        std::lower_bound(cps.begin(), cps.end(), offset,
+                         [](const CodePoint& c, size_t o) { return c.offset < o; }) -
+        cps.begin());
   };
   const size_t b = index_of(begin), e = index_of(end);
   const size_t from = b > static_cast<size_t>(chars) ? b - chars : 0;
@@ -90,8 +94,9 @@ std::string Snippet(const std::string& text, size_t begin, size_t end, int chars
   auto offset = [&](size_t i) { return i < cps.size() ? cps[i].offset : text.size(); };
   std::string before = text.substr(offset(from), offset(b) - offset(from));
   std::string after = text.substr(offset(e), offset(to) - offset(e));
-  return (from > 0 ? "…" : "") + OneLine(before) + "[" + MaskPreview(text.substr(begin, end - begin)) +
-         "]" + OneLine(after) + (to < cps.size() ? "…" : "");
+  return (from > 0 ? "…" : "") + OneLine(before) + "[" +
+         MaskPreview(text.substr(begin, end - begin)) + "]" + OneLine(after) +
+         (to < cps.size() ? "…" : "");
 }
 
 std::vector<Box> BoxesOf(const json& finding) {
@@ -101,7 +106,8 @@ std::vector<Box> BoxesOf(const json& finding) {
   for (const json& b : *it) {
     if (b.is_array() && b.size() == 4 && b[0].is_number() && b[1].is_number() && b[2].is_number() &&
         b[3].is_number()) {
-      boxes.push_back({b[0].get<double>(), b[1].get<double>(), b[2].get<double>(), b[3].get<double>()});
+      boxes.push_back(
+          {b[0].get<double>(), b[1].get<double>(), b[2].get<double>(), b[3].get<double>()});
     }
   }
   return boxes;
@@ -109,7 +115,8 @@ std::vector<Box> BoxesOf(const json& finding) {
 
 }  // namespace
 
-std::vector<std::pair<size_t, size_t>> PreviewMatches(const std::string& text, const std::string& preview) {
+std::vector<std::pair<size_t, size_t>> PreviewMatches(const std::string& text,
+                                                      const std::string& preview) {
   std::vector<std::vector<char32_t>> shape;
   for (const CodePoint& c : Decode(preview)) {
     if (c.cp == U' ') {
@@ -140,10 +147,12 @@ struct DocumentReviewSources::Original {
   std::map<int, Page> pdf_pages;     // extracted so far, by 0-based index
 };
 
-DocumentReviewSources::DocumentReviewSources(ReviewSourceOptions options) : options_(std::move(options)) {}
+DocumentReviewSources::DocumentReviewSources(ReviewSourceOptions options)
+    : options_(std::move(options)) {}
 DocumentReviewSources::~DocumentReviewSources() = default;
 
-Result<std::vector<Thumbnail>> DocumentReviewSources::Thumbnails(const std::string& path, int max_pages) {
+Result<std::vector<Thumbnail>> DocumentReviewSources::Thumbnails(const std::string& path,
+                                                                 int max_pages) {
   Result<std::string> bytes = ReadFile(path);
   if (!bytes) return bytes.error();
   Result<std::unique_ptr<PdfDocument>> doc = PdfDocument::Open(std::move(*bytes), "");
@@ -152,7 +161,9 @@ Result<std::vector<Thumbnail>> DocumentReviewSources::Thumbnails(const std::stri
   const int n = std::min((*doc)->page_count(), max_pages);
   for (int i = 0; i < n; ++i) {
     Result<Raster> raster = (*doc)->RenderPage(i, options_.thumbnail_dpi);
-    if (!raster) return MakeError(raster.error().kind, "page " + std::to_string(i + 1) + ": " + raster.error().message);
+    if (!raster)
+      return MakeError(raster.error().kind,
+                       "page " + std::to_string(i + 1) + ": " + raster.error().message);
     Result<Thumbnail> t = MakeThumbnail(*raster);
     if (!t) return t.error();
     pages.push_back(std::move(*t));
@@ -160,8 +171,8 @@ Result<std::vector<Thumbnail>> DocumentReviewSources::Thumbnails(const std::stri
   return pages;
 }
 
-Result<DocumentReviewSources::Original*> DocumentReviewSources::FindOriginal(const std::string& file,
-                                                                            const std::string& sha256) {
+Result<DocumentReviewSources::Original*> DocumentReviewSources::FindOriginal(
+    const std::string& file, const std::string& sha256) {
   if (auto it = originals_.find(sha256); it != originals_.end()) return it->second.get();
   const fs::path dir(options_.originals_dir);
   std::vector<fs::path> tries;
@@ -188,11 +199,13 @@ Result<DocumentReviewSources::Original*> DocumentReviewSources::FindOriginal(con
 
 // The text of a page of the original, and in `hint` the span of the words under
 // `boxes` (PDF only; {0, 0} otherwise).
-Result<std::string> DocumentReviewSources::PageTextOf(Original& o, int page, const std::vector<Box>& boxes,
+Result<std::string> DocumentReviewSources::PageTextOf(Original& o, int page,
+                                                      const std::vector<Box>& boxes,
                                                       std::pair<size_t, size_t>* hint) {
   *hint = {0, 0};
   if (o.kind == InputKind::kText) {
-    if (page < 1 || page > static_cast<int>(o.text_pages.size())) return MakeError(ErrorKind::kUnreadable, "no such page");
+    if (page < 1 || page > static_cast<int>(o.text_pages.size()))
+      return MakeError(ErrorKind::kUnreadable, "no such page");
     return o.text_pages[page - 1].plain_text;
   }
   if (o.kind != InputKind::kPdf) {
@@ -204,12 +217,16 @@ Result<std::string> DocumentReviewSources::PageTextOf(Original& o, int page, con
     o.pdf_pages[page - 1] = std::move(*p);
   }
   const Page& p = o.pdf_pages[page - 1];
-  if (p.words.empty()) return MakeError(ErrorKind::kUnsupported, "the page has no text layer (read by OCR)");
+  if (p.words.empty())
+    return MakeError(ErrorKind::kUnsupported, "the page has no text layer (read by OCR)");
   PageText text(p);
   for (size_t w = 0; w < p.words.size(); ++w) {
-    if (!std::any_of(boxes.begin(), boxes.end(), [&](const Box& b) { return b.Intersects(p.words[w].box); })) continue;
+    if (!std::any_of(boxes.begin(), boxes.end(),
+                     [&](const Box& b) { return b.Intersects(p.words[w].box); }))
+      continue;
     auto [b, e] = text.WordSpan(static_cast<int>(w));
-    *hint = hint->second == 0 ? std::pair{b, e} : std::pair{std::min(hint->first, b), std::max(hint->second, e)};
+    *hint = hint->second == 0 ? std::pair{b, e}
+                              : std::pair{std::min(hint->first, b), std::max(hint->second, e)};
   }
   return text.text();
 }
@@ -220,15 +237,20 @@ Result<std::string> DocumentReviewSources::Context(const json& finding) {
   Result<Original*> original = FindOriginal(file, doc);
   if (!original) return original.error();
   std::pair<size_t, size_t> hint;
-  const int page = finding.contains("page") && finding["page"].is_number_integer() ? finding["page"].get<int>() : 0;
+  const int page = finding.contains("page") && finding["page"].is_number_integer()
+                       ? finding["page"].get<int>()
+                       : 0;
   Result<std::string> text = PageTextOf(**original, page, BoxesOf(finding), &hint);
   if (!text) return text.error();
   const std::string preview = Str(finding, "preview"), digest = Str(finding, "digest");
   std::vector<std::pair<size_t, size_t>> candidates = PreviewMatches(*text, preview);
-  const auto overlaps = [&](const std::pair<size_t, size_t>& c) { return c.first < hint.second && hint.first < c.second; };
+  const auto overlaps = [&](const std::pair<size_t, size_t>& c) {
+    return c.first < hint.second && hint.first < c.second;
+  };
   const std::pair<size_t, size_t>* pick = nullptr;
   for (const auto& c : candidates) {
-    if (!options_.hmac_key.empty() && HmacDigest(options_.hmac_key, text->substr(c.first, c.second - c.first)) == digest) {
+    if (!options_.hmac_key.empty() &&
+        HmacDigest(options_.hmac_key, text->substr(c.first, c.second - c.first)) == digest) {
       pick = &c;
       break;
     }
@@ -238,7 +260,9 @@ Result<std::string> DocumentReviewSources::Context(const json& finding) {
   }
   if (!pick && hint.second > 0) pick = &hint;
   if (!pick && !candidates.empty()) pick = &candidates.front();
-  if (!pick) return MakeError(ErrorKind::kUnreadable, "the match was not found on page " + std::to_string(page) + " of the original");
+  if (!pick)
+    return MakeError(ErrorKind::kUnreadable, "the match was not found on page " +
+                                                 std::to_string(page) + " of the original");
   return Snippet(*text, pick->first, pick->second, options_.context_chars);
 }
 

@@ -29,10 +29,10 @@
 namespace redact::cli {
 
 struct ReviewSourceOptions {
-  int thumbnail_dpi = 72;      // one pixel per point: 612 x 792 for Letter
-  std::string originals_dir;   // empty: Context() is never useful
-  std::string hmac_key;        // empty: matches are located without the digest
-  int context_chars = 40;      // code points shown on each side of a finding
+  int thumbnail_dpi = 72;     // one pixel per point: 612 x 792 for Letter
+  std::string originals_dir;  // empty: Context() is never useful
+  std::string hmac_key;       // empty: matches are located without the digest
+  int context_chars = 40;     // code points shown on each side of a finding
 };
 
 class DocumentReviewSources : public ReviewSources {

@@ -4,8 +4,10 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "audit/decisions.h"
 #include "cli/common.h"
 #include "pipeline/batch.h"
+#include "pipeline/worker_process.h"
 
 namespace redact::cli {
 namespace {
@@ -37,12 +39,27 @@ int Run(const RunArgs& args) {
   options.jobs = args.jobs;
   options.hmac_key = *key;
   options.progress_bar = ::isatty(STDERR_FILENO);
+  if (!args.in_process) {
+    options.worker.exe = SelfExecutable();
+    options.worker.rule_paths = args.rules.empty() ? std::vector{DefaultPatternsDir()} : args.rules;
+    options.worker.policy_file = args.policy;
+    options.worker.documents_per_worker = args.documents_per_worker;
+  }
   PipelineOptions& p = options.pipeline;
   p = args.limits;
   p.dpi = args.dpi;
   p.ocr = ParseOcr(args.ocr);
   p.labels = ParseLabel(args.label);
   p.password = args.password;
+  p.hmac_key = *key;
+  if (!args.decisions.empty()) {
+    Result<Decisions> decisions = LoadDecisions(args.decisions);
+    if (!decisions) {
+      std::cerr << "redact: " << decisions.error().message << "\n";
+      return kExitUsage;
+    }
+    p.decisions = std::make_shared<const Decisions>(std::move(*decisions));
+  }
   // The run record says how the outputs were made (never the password itself).
   options.options_record = {{"dpi", p.dpi},
                             {"ocr", args.ocr},
@@ -52,9 +69,13 @@ int Run(const RunArgs& args) {
                             {"rules", args.rules},
                             {"policy", args.policy},
                             {"password_given", !args.password.empty()},
+                            {"decisions", args.decisions},
                             {"max_file_size", p.max_file_size},
                             {"max_pages", p.max_pages},
-                            {"max_page_pixels", p.max_page_pixels}};
+                            {"max_page_pixels", p.max_page_pixels},
+                            {"max_memory", p.max_memory},
+                            {"timeout", p.timeout_seconds},
+                            {"isolation", args.in_process ? "none" : "worker"}};
 
   Result<BatchSummary> summary = RunBatch(options, *rules);
   if (!summary) {

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/file_util.h"
+#include "extract/ocr_engine.h"
 #include "pipeline/audit_records.h"
 #include "pipeline/document_pipeline.h"
 #include "pipeline/inputs.h"
@@ -37,6 +38,7 @@ int Scan(const ScanArgs& args) {
   options.password = args.password;
 
   int failed = 0;
+  LazyOcrEngine ocr(options.ocr_language);  // loaded once, on the first scanned page
   for (const InputFile& input : ExpandInputs(args.inputs)) {
     if (!input.problem.empty()) {
       std::cerr << "redact: " << input.path << ": " << input.problem << "\n";
@@ -49,7 +51,7 @@ int Scan(const ScanArgs& args) {
       ++failed;
       continue;
     }
-    DocumentOutcome outcome = ScanDocument(*bytes, options, *rules);
+    DocumentOutcome outcome = ScanDocument(*bytes, options, *rules, &ocr);
     if (outcome.error) {
       std::cerr << "redact: " << input.path << ": " << DocumentStatusName(outcome.status) << ": "
                 << outcome.error->message << "\n";

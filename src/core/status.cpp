@@ -12,6 +12,8 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kIo: return "io";
     case ErrorKind::kConfig: return "config";
     case ErrorKind::kInternal: return "internal";
+    case ErrorKind::kCrash: return "crash";
+    case ErrorKind::kTimeout: return "timeout";
   }
   return "internal";
 }

@@ -26,6 +26,9 @@ enum class ErrorKind {
   kIo,            // the file system said no
   kConfig,        // bad rule pack, policy or option: a usage error (exit 2)
   kInternal,      // a bug or an unexpected library failure
+  kCrash,         // the worker process handling the document died (a signal,
+                  // a forbidden system call, or it stopped answering)
+  kTimeout,       // over the time limit (--timeout, wall clock or CPU)
 };
 
 // The audit-log spelling of a kind: "unreadable", "encrypted", ...

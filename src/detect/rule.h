@@ -32,6 +32,9 @@ struct Rule {
   std::string validate;       // "" or a name known to detect/validators.h
   std::vector<std::string> context;
   std::vector<std::string> allow;
+  // On OCR pages, also match with O/0, I/l/1, S/5, B/8 confusions inside
+  // numbers undone (detect/ocr_confusions.h).
+  bool ocr_tolerant = false;
   std::vector<std::string> tests_match;
   std::vector<std::string> tests_no_match;
   std::string file;           // the pack file it came from

@@ -98,6 +98,12 @@ Status ReadField(const std::string& key, const YAML::Node& value, Rule& rule) {
   if (key == "tests") return ReadTests(value, rule);
   if (key == "group") return ReadGroup(value, rule);
   if (key == "case") return ReadCase(value, rule);
+  if (key == "ocr_tolerant") {
+    if (!value.IsScalar() || !YAML::convert<bool>::decode(value, rule.ocr_tolerant)) {
+      return ConfigError("'ocr_tolerant' must be true or false");
+    }
+    return OkStatus();
+  }
   if (key == "action") {
     Result<std::string> text = ReadString(value, key);
     if (!text) return text.error();

@@ -20,12 +20,15 @@ constexpr int64_t kSetMaxMem = int64_t{256} << 20;
 
 // A rule's canonical form: the fields that change what it finds or does.
 nlohmann::json Canonical(const Rule& rule) {
-  return {{"id", rule.id},         {"category", rule.category},
-          {"action", ActionName(rule.action)},
-          {"label", rule.label},   {"pattern", rule.pattern},
-          {"case", rule.case_sensitive ? "sensitive" : "insensitive"},
-          {"group", rule.group},   {"validate", rule.validate},
-          {"context", rule.context}, {"allow", rule.allow}};
+  nlohmann::json out = {{"id", rule.id},         {"category", rule.category},
+                        {"action", ActionName(rule.action)},
+                        {"label", rule.label},   {"pattern", rule.pattern},
+                        {"case", rule.case_sensitive ? "sensitive" : "insensitive"},
+                        {"group", rule.group},   {"validate", rule.validate},
+                        {"context", rule.context}, {"allow", rule.allow}};
+  // Only when set, so that the hash of a rule set without it is unchanged.
+  if (rule.ocr_tolerant) out["ocr_tolerant"] = true;
+  return out;
 }
 
 std::string Sha256Hex(const std::string& data) {

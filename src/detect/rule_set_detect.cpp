@@ -2,6 +2,7 @@
 // then overlapping findings merged into one.
 #include <algorithm>
 
+#include "detect/ocr_confusions.h"
 #include "detect/rule_set.h"
 #include "detect/rule_set_compiled.h"
 
@@ -55,6 +56,19 @@ std::vector<Finding> RuleSet::Detect(const PageText& text, int page_number, Word
   for (int rule : Candidates(page)) {
     for (const RuleMatcher::Match& m : compiled_->matchers[rule].FindAll(page)) {
       hits.push_back(Hit{m.begin, m.end, m.score, rule});
+    }
+  }
+  if (source == WordSource::kOcr) {
+    // Same offsets as `page` (see ocr_confusions.h), so hits need no mapping;
+    // a hit that repeats one found above merges with it.
+    const std::string undone = UndoOcrConfusions(page);
+    if (undone != page) {
+      for (int rule : Candidates(undone)) {
+        if (!compiled_->rules[rule].ocr_tolerant) continue;
+        for (const RuleMatcher::Match& m : compiled_->matchers[rule].FindAll(undone)) {
+          hits.push_back(Hit{m.begin, m.end, m.score, rule});
+        }
+      }
     }
   }
   std::vector<Finding> findings;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 
 #include "extract/utf8.h"
 
@@ -83,6 +84,34 @@ void AppendSymbol(const std::string& symbol, const Box& box, Word& word) {
   }
 }
 
+double MeanGlyphWidth(const Word& w) {
+  return w.box.width() / static_cast<double>(std::max<size_t>(1, w.glyphs.size()));
+}
+
+// Tesseract's LSTM sometimes splits an identifier at a full stop or an @ ("j."
+// "harper@example." "org,"), leaving a gap of a letter's side bearings where a
+// real space is several times wider. Such a split is no word boundary: the
+// words are joined in the page text (space_after = false), so "j.harper@..."
+// matches as one address. A full stop ending a sentence is followed by a space
+// and a capital, and keeps its space.
+void JoinSplitIdentifiers(std::vector<Word>& words) {
+  constexpr double kMaxGapInGlyphWidths = 0.32;
+  auto punct = [](char c) { return c == '.' || c == '@'; };
+  auto continues = [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+  };
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    Word& a = words[i];
+    const Word& b = words[i + 1];
+    if (a.line_end || a.text.empty() || b.text.empty()) continue;
+    const double gap = b.box.x0 - a.box.x1;
+    const double glyph = std::max(MeanGlyphWidth(a), MeanGlyphWidth(b));
+    const bool split_at_punct = (punct(a.text.back()) && continues(b.text.front())) ||
+                                (punct(b.text.front()) && b.text.size() > 1);
+    if (split_at_punct && gap < kMaxGapInGlyphWidths * glyph) a.space_after = false;
+  }
+}
+
 // Words of the recognised page, boxes still in pixels of the upright image.
 std::vector<Word> CollectWords(tesseract::TessBaseAPI& api) {
   std::vector<Word> words;
@@ -93,10 +122,12 @@ std::vector<Word> CollectWords(tesseract::TessBaseAPI& api) {
   do {
     if (it->Empty(kSymbol)) continue;
     if (it->IsAtBeginningOf(kWord) || !in_word) {
+      // A word of nothing but spaces is dropped before its line end is marked,
+      // so the mark lands on the last real word.
+      if (!words.empty() && words.back().text.empty()) words.pop_back();
       if (!words.empty() && it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
         words.back().line_end = true;
       }
-      if (!words.empty() && words.back().text.empty()) words.pop_back();
       Word w;
       w.source = WordSource::kOcr;
       w.box = PixelBox(*it, kWord);
@@ -109,6 +140,7 @@ std::vector<Word> CollectWords(tesseract::TessBaseAPI& api) {
   } while (it->Next(kSymbol));
   if (!words.empty() && words.back().text.empty()) words.pop_back();
   if (!words.empty()) words.back().line_end = true;
+  JoinSplitIdentifiers(words);
   // A glyph box spans its word's height, so a match inside a word is boxed from
   // ascender to descender, and the word box holds all its glyphs.
   for (Word& w : words) {
@@ -125,6 +157,15 @@ std::vector<Word> CollectWords(tesseract::TessBaseAPI& api) {
   return words;
 }
 
+// Tesseract writes diagnostics ("Detected 173 diacritics" on a speckled scan,
+// "Error opening data file" for a missing pack) to stderr through one
+// process-wide parameter, debug_file. It is pointed at /dev/null once, before
+// the first engine is made, so no engine is ever running while it changes.
+void SilenceTesseract(tesseract::TessBaseAPI& api) {
+  static std::once_flag once;
+  std::call_once(once, [&api] { api.SetVariable("debug_file", "/dev/null"); });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const std::string& language,
@@ -132,6 +173,7 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const std::string& language
   std::unique_ptr<OcrEngine> engine(new OcrEngine());
   const char* path = datapath.empty() ? nullptr : datapath.c_str();
   engine->api_ = std::make_unique<tesseract::TessBaseAPI>();
+  SilenceTesseract(*engine->api_);
   if (language.empty() ||
       engine->api_->Init(path, language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
     return MakeError(ErrorKind::kConfig, "Tesseract language pack '" + language +
@@ -207,6 +249,29 @@ Result<OcrPage> OcrEngine::Recognise(const Raster& image) {
   }
   if (!out.words.empty()) out.mean_confidence = confidence_sum / out.words.size();
   return out;
+}
+
+Raster TurnClockwise(const Raster& image, int degrees) {
+  const int quads = ((degrees / 90) % 4 + 4) % 4;
+  PIX* turned = quads == 0 ? pixCopy(nullptr, image.pix.get())
+                           : pixRotateOrth(image.pix.get(), quads);
+  return Raster{PixPtr(turned), image.dpi};
+}
+
+void TurnClockwise(std::vector<Word>& words, int degrees, double width, double height) {
+  const int quads = ((degrees / 90) % 4 + 4) % 4;
+  auto turn = [&](const Box& b) -> Box {
+    switch (quads) {
+      case 1: return {height - b.y1, b.x0, height - b.y0, b.x1};
+      case 2: return {width - b.x1, height - b.y1, width - b.x0, height - b.y0};
+      case 3: return {b.y0, width - b.x1, b.y1, width - b.x0};
+      default: return b;
+    }
+  };
+  for (Word& w : words) {
+    w.box = turn(w.box);
+    for (Box& g : w.glyphs) g = turn(g);
+  }
 }
 
 Result<OcrEngine*> LazyOcrEngine::Get() {

@@ -21,6 +21,11 @@
 // handles. Separate engines may run in separate threads at once; for that to
 // scale, Tesseract's own OpenMP threads must be off (OMP_THREAD_LIMIT=1 in the
 // environment before the process starts: see PinOcrToOneThread).
+//
+// Tesseract's diagnostics: the first Create points Tesseract's process-wide
+// debug_file parameter at /dev/null (std::call_once, before any engine runs), so
+// that speckled scans do not spray stderr; errors are reported as Errors. No
+// other code should set that parameter.
 #pragma once
 
 #include <memory>
@@ -79,6 +84,14 @@ class OcrEngine {
   std::unique_ptr<tesseract::TessBaseAPI> api_;
   std::unique_ptr<tesseract::TessBaseAPI> osd_;  // null when osd.traineddata is missing
 };
+
+// Turns a page a quarter turn at a time, clockwise by `degrees` (0, 90, 180 or
+// 270): the image (a new Raster; `image` is unchanged) and the boxes of `words`
+// (points, in place), whose page measured `width` x `height` points before the
+// turn. Used to show a page that OCR found sideways upright in the output, with
+// its words where the turned pixels are.
+Raster TurnClockwise(const Raster& image, int degrees);
+void TurnClockwise(std::vector<Word>& words, int degrees, double width, double height);
 
 // One worker thread's engine, created on first use (so a run without scans never
 // loads Tesseract's models) and reused for every page after that. A failure to

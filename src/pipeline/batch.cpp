@@ -32,7 +32,7 @@ class BatchState {
 
   // One worker thread's loop: takes the next input until none is left.
   void Work() {
-    DocumentRunner runner(options_.pipeline, rules_);
+    DocumentRunner runner(options_.pipeline, rules_, options_.worker);
     for (size_t i = next_++; i < inputs_.size(); i = next_++) ProcessOne(runner, i);
   }
 
@@ -58,9 +58,9 @@ void BatchState::ProcessOne(DocumentRunner& runner, size_t index) {
   const InputFile& input = inputs_[index];
   DocumentOutcome outcome;
   if (!input.problem.empty()) {
-    outcome.status = input.problem.find("skipped") != std::string::npos ? DocumentStatus::kSkipped
-                                                                        : DocumentStatus::kFailed;
-    outcome.error = MakeError(ErrorKind::kIo, input.problem);
+    outcome.status = input.skipped ? DocumentStatus::kSkipped : DocumentStatus::kFailed;
+    outcome.error =
+        MakeError(input.skipped ? ErrorKind::kUnsupported : ErrorKind::kUnreadable, input.problem);
   } else {
     outcome = runner.Run(input.path);
   }

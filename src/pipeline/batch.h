@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "detect/rule_set.h"
 #include "pipeline/options.h"
+#include "pipeline/worker_process.h"
 
 namespace redact {
 
@@ -25,6 +26,7 @@ struct BatchOptions {
   std::string audit_path;            // default: OUTDIR/audit.jsonl
   int jobs = 1;                      // documents processed in parallel
   PipelineOptions pipeline;
+  WorkerConfig worker;               // exe empty: documents run in-process
   std::string hmac_key;              // for finding digests
   bool progress_bar = false;         // draw a progress bar on stderr
   nlohmann::json options_record;     // what the run record says about the options

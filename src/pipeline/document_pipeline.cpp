@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "audit/digest.h"
 #include "core/file_util.h"
 #include "extract/image_document.h"
 #include "extract/ocr_engine.h"
@@ -115,9 +116,17 @@ void KeepImage(PageWork& work, Raster image, long long& budget) {
   work.image = std::move(image);
 }
 
+// Turns the output of a page that OCR found sideways or upside down upright.
+void TurnUpright(PageWork& work, Raster& image) {
+  if (work.ocr_rotation == 0) return;
+  image = TurnClockwise(image, work.ocr_rotation);
+}
+
 // Replaces the page's words with what OCR reads on `image` (a render of the
-// page as displayed, so OCR boxes are in the page's own coordinates).
-Status Recognise(PageWork& work, const Raster& image, LazyOcrEngine& ocr) {
+// page as displayed, so OCR boxes are in the page's own coordinates). A page
+// scanned sideways or upside down is turned upright, image and words, so that
+// the output reads normally and its text layer runs the right way.
+Status Recognise(PageWork& work, Raster& image, LazyOcrEngine& ocr) {
   Result<OcrEngine*> engine = ocr.Get();
   if (!engine) return engine.error();
   Result<OcrPage> read = (*engine)->Recognise(image);
@@ -126,6 +135,11 @@ Status Recognise(PageWork& work, const Raster& image, LazyOcrEngine& ocr) {
   work.source = WordSource::kOcr;
   work.ocr_confidence = read->mean_confidence;
   work.ocr_rotation = read->rotation;
+  if (work.ocr_rotation != 0) {
+    TurnClockwise(work.page.words, work.ocr_rotation, work.page.width, work.page.height);
+    if (work.ocr_rotation % 180 != 0) std::swap(work.page.width, work.page.height);
+    TurnUpright(work, image);
+  }
   return OkStatus();
 }
 
@@ -245,6 +259,21 @@ bool Covered(const std::vector<Finding>& findings, size_t begin, size_t end) {
   return false;
 }
 
+// A reviewer's decisions turn flags into redactions (accept) or keep them flags
+// (reject). Only flags change: a decision can never lift a redaction.
+void ApplyDecisions(PageWorks& works, const PipelineOptions& options,
+                    const std::string& doc_sha256) {
+  if (!options.decisions) return;
+  for (auto& work : works) {
+    for (Finding& f : work->findings) {
+      if (f.action != Action::kFlag) continue;
+      std::optional<Action> decided = options.decisions->For(
+          doc_sha256, f.page, f.rule_id, HmacDigest(options.hmac_key, f.text));
+      if (decided) f.action = *decided;
+    }
+  }
+}
+
 // A value that is redacted once is redacted wherever it occurs in the document,
 // even where no rule matched it there (e.g. a password value repeated without its
 // label); otherwise the verification gate would rightly refuse the output.
@@ -324,9 +353,11 @@ Result<Raster> OutputImage(const OpenedDocument& doc, int index, PageWork& work,
     work.image.reset();
     return image;
   }
-  if (doc.image) return doc.image->Page(index);
   const int dpi = work.source == WordSource::kOcr ? options.ocr_dpi : options.dpi;
-  return doc.pdf->RenderPage(index, dpi, options.max_page_pixels);
+  Result<Raster> image =
+      doc.image ? doc.image->Page(index) : doc.pdf->RenderPage(index, dpi, options.max_page_pixels);
+  if (image) TurnUpright(work, *image);
+  return image;
 }
 
 // Renders, burns and writes every page of a PDF or image input.
@@ -386,6 +417,7 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
   }
   Result<PageWorks> works = ExtractAndDetect(doc, options, rules, ocr, image_budget);
   if (!works) return works.error();
+  ApplyDecisions(*works, options, outcome.doc_sha256);
   RedactEveryOccurrence(*works);
   for (const auto& work : *works) {
     if (work->source == WordSource::kOcr) {

@@ -12,15 +12,27 @@ namespace redact {
 struct InputFile {
   std::string path;     // as given, or as found below a given folder
   std::string problem;  // non-empty when it cannot be read as a document
+  bool skipped = false; // with a problem: record it as skipped, not failed
 };
 
 // Expands files and folders (recursively, in name order; symlinks to files are
-// followed, symlinked folders are not descended). A path that does not exist or
-// is not a regular file is returned with `problem` set so that it is recorded.
+// followed, symlinked folders are not descended). Only regular files are
+// documents; everything else is returned with `problem` set so that it is
+// recorded rather than silently dropped:
+//   - a FIFO, socket or device (also through a symlink, e.g. to /dev/zero) is
+//     skipped ("not a regular file: a FIFO (skipped)") and never opened, so a
+//     writerless FIFO cannot hang the run;
+//   - a folder found below a given folder and named like a document ("x.pdf")
+//     is skipped with a message (its contents are still taken);
+//   - a symlink to a folder below a given folder is skipped (not descended);
+//   - a symlink loop fails ("symlink loop (not followed)"), as does a path
+//     that does not exist or a dangling symlink ("no such file or folder").
+// Nothing here reads a byte of any file.
 std::vector<InputFile> ExpandInputs(const std::vector<std::string>& args);
 
 // NAME for an input: its file name less its last extension ("01.scan.pdf" ->
-// "01.scan"; ".hidden" -> ".hidden").
+// "01.scan"; ".hidden" -> ".hidden"). Bytes of the name that are not UTF-8
+// become '_', so that the audit log names the output exactly.
 std::string OutputStem(const std::string& path);
 
 // Hands out output stems in OUTDIR that collide neither with each other nor with

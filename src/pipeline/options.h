@@ -3,8 +3,10 @@
 // completely (same input, options and rules give the same output bytes).
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "audit/decisions.h"
 #include "redact/redaction_plan.h"
 
 namespace redact {
@@ -29,6 +31,27 @@ struct PipelineOptions {
   long long max_file_size = 1LL << 30;     // bytes (1 GiB)
   int max_pages = 10000;
   long long max_page_pixels = 200'000'000;  // pixels of one rendered page
+  // Limits of the worker process that handles each document (pipeline/worker_*):
+  // its address space, and its time per document (wall clock and CPU). The time
+  // allowed scales with the page count: timeout_seconds for up to
+  // kTimeoutPages pages, proportionally more beyond (see TimeAllowed).
+  long long max_memory = 2LL << 30;        // bytes of address space (2 GiB)
+  int timeout_seconds = 300;
+  static constexpr int kTimeoutPages = 30;
+  // A reviewer's decisions on flagged findings (`run --decisions AUDIT`): an
+  // accepted flag is redacted, a rejected one left alone. Matched by the
+  // finding's keyed digest, so `hmac_key` must be the key of that log. Shared,
+  // read-only; null = no decisions.
+  std::shared_ptr<const Decisions> decisions;
+  std::string hmac_key;
 };
+
+// Seconds a document of `pages` pages may take: --timeout for up to
+// kTimeoutPages pages, proportionally more for a longer one.
+inline double TimeAllowed(const PipelineOptions& options, int pages) {
+  const double scale =
+      pages > PipelineOptions::kTimeoutPages ? double(pages) / PipelineOptions::kTimeoutPages : 1.0;
+  return options.timeout_seconds * scale;
+}
 
 }  // namespace redact

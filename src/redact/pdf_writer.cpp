@@ -9,8 +9,10 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
+#include <optional>
 
 #include "redact/win_ansi.h"
 
@@ -91,9 +93,196 @@ PixPtr Simplest(PIX* pix) {
   return out;
 }
 
+// What a page image holds, which decides its encoding under kByContent.
+enum class Content {
+  kText,     // ink on paper: black, white and the anti-aliased edges between
+  kFigures,  // some flat fills, diagrams or small pictures
+  kPhoto,    // pictures over a good part of the page
+};
+
+// A pixel is "tone" when it is mid-grey or clearly coloured: the stuff of
+// pictures and fills rather than of ink on paper.
+constexpr int kToneLow = 64, kToneHigh = 192, kColourSpread = 48;
+// Tone that survives an opening by a brick of kBrickInches is an area, not the
+// anti-aliased edge of a glyph (1-2 px at 150 dpi).
+constexpr double kBrickInches = 1.0 / 30;
+// Up to this fraction of the page in tone areas it is still a text page (a
+// stray speck); from kPhotoFraction on it is a picture page.
+constexpr double kTextFraction = 0.001, kPhotoFraction = 0.10;
+
+PixPtr ToneMask(PIX* pix) {
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix), depth = pixGetDepth(pix);
+  PixPtr mask(pixCreate(w, h, 1));
+  if (!mask) return nullptr;
+  const int wpl = pixGetWpl(pix), mwpl = pixGetWpl(mask.get());
+  const l_uint32* data = pixGetData(pix);
+  l_uint32* mdata = pixGetData(mask.get());
+  for (int y = 0; y < h; ++y) {
+    const l_uint32* line = data + static_cast<size_t>(y) * wpl;
+    l_uint32* mline = mdata + static_cast<size_t>(y) * mwpl;
+    for (int x = 0; x < w; ++x) {
+      int grey, spread = 0;
+      if (depth == 8) {
+        grey = GET_DATA_BYTE(line, x);
+      } else {
+        const l_uint32 p = line[x];
+        const int r = (p >> L_RED_SHIFT) & 0xff, g = (p >> L_GREEN_SHIFT) & 0xff,
+                  b = (p >> L_BLUE_SHIFT) & 0xff;
+        grey = (r * 77 + g * 150 + b * 29) >> 8;
+        spread = std::max({r, g, b}) - std::min({r, g, b});
+      }
+      if ((grey >= kToneLow && grey < kToneHigh) || spread >= kColourSpread) SET_DATA_BIT(mline, x);
+    }
+  }
+  return mask;
+}
+
+// Classifies an 8 or 32 bpp page image rendered at `dpi`.
+Content Classify(PIX* pix, int dpi) {
+  PixPtr mask = ToneMask(pix);
+  if (!mask) return Content::kFigures;
+  const int brick = std::max(3, static_cast<int>(dpi * kBrickInches + 0.5));
+  PixPtr areas(pixOpenBrick(nullptr, mask.get(), brick, brick));
+  l_int32 count = 0;
+  if (!areas || pixCountPixels(areas.get(), &count, nullptr) != 0) return Content::kFigures;
+  const double fraction =
+      static_cast<double>(count) / (static_cast<double>(pixGetWidth(pix)) * pixGetHeight(pix));
+  if (fraction <= kTextFraction) return Content::kText;
+  return fraction >= kPhotoFraction ? Content::kPhoto : Content::kFigures;
+}
+
+// Text pages become 1 bpp at no less than kBilevelDpi: a grey render below it
+// is doubled with interpolation before the threshold, which draws smoother
+// glyphs than thresholding the render itself. kInkThreshold sits above mid-grey
+// so that thin anti-aliased strokes stay whole.
+constexpr int kBilevelDpi = 300, kInkThreshold = 160;
+constexpr int kJpegQuality = 75;
+
+PixPtr TextToBilevel(PIX* pix, int dpi) {
+  PixPtr grey(pixGetDepth(pix) == 8 ? pixClone(pix) : pixConvertRGBToLuminance(pix));
+  if (!grey) return nullptr;
+  if (dpi > 0 && dpi * 2 <= kBilevelDpi + kBilevelDpi / 2) {
+    return PixPtr(pixScaleGray2xLIThresh(grey.get(), kInkThreshold));
+  }
+  return PixPtr(pixThresholdToBinary(grey.get(), kInkThreshold));
+}
+
+// The image to encode and how: see PageEncoding.
+struct Encoded {
+  PixPtr pix;
+  int codec = L_FLATE_ENCODE;  // L_G4_ENCODE, L_FLATE_ENCODE or L_JPEG_ENCODE
+};
+
+Encoded Choose(const Raster& image, PageEncoding encoding) {
+  Encoded out;
+  out.pix = Simplest(image.pix.get());
+  if (!out.pix) return out;
+  if (pixGetDepth(out.pix.get()) == 1) {
+    out.codec = L_G4_ENCODE;
+    return out;
+  }
+  if (encoding == PageEncoding::kLossless) return out;
+  switch (Classify(out.pix.get(), image.dpi)) {
+    case Content::kText:
+      out.pix = TextToBilevel(out.pix.get(), image.dpi);
+      out.codec = L_G4_ENCODE;
+      break;
+    case Content::kPhoto:
+      out.codec = L_JPEG_ENCODE;
+      break;
+    case Content::kFigures:
+      break;
+  }
+  return out;
+}
+
+// An encoded image and what its PDF dictionary must say about it.
+struct ImageStream {
+  std::string data;
+  int width = 0, height = 0, spp = 1, bps = 8;
+  bool predictor = false;  // Flate with PNG predictors
+};
+
+// The one strip of compressed data of a single-image TIFF (Leptonica writes
+// G4 TIFFs as one strip); nullopt for anything else.
+std::optional<std::string> TiffSingleStrip(const l_uint8* data, size_t size) {
+  if (size < 8 || (data[0] != 'I' && data[0] != 'M') || data[0] != data[1]) return std::nullopt;
+  const bool le = data[0] == 'I';
+  auto u16 = [&](size_t at) -> uint32_t {
+    return le ? data[at] | (data[at + 1] << 8) : (data[at] << 8) | data[at + 1];
+  };
+  auto u32 = [&](size_t at) -> uint32_t {
+    return le ? u16(at) | (u16(at + 2) << 16) : (u16(at) << 16) | u16(at + 2);
+  };
+  const size_t ifd = u32(4);
+  if (ifd + 2 > size) return std::nullopt;
+  const uint32_t entries = u16(ifd);
+  if (ifd + 2 + 12 * size_t{entries} > size) return std::nullopt;
+  std::optional<uint32_t> offset, count;
+  for (uint32_t i = 0; i < entries; ++i) {
+    const size_t e = ifd + 2 + 12 * size_t{i};
+    const uint32_t tag = u16(e), type = u16(e + 2), n = u32(e + 4);
+    if ((tag == 273 || tag == 279) && n != 1) return std::nullopt;  // several strips
+    const uint32_t value = type == 3 ? u16(e + 8) : u32(e + 8);
+    if (tag == 273) offset = value;
+    if (tag == 279) count = value;
+  }
+  if (!offset || !count || size_t{*offset} + *count > size) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(data) + *offset, *count);
+}
+
+struct LeptFree {
+  void operator()(l_uint8* p) const { lept_free(p); }
+};
+
+// Compresses `pix` with `codec`, all in memory: Leptonica's own G4 and JPEG
+// paths go through a temporary file, and a page image must never touch the
+// disk (nor may a sandboxed worker be able to write one). nullopt on failure.
+std::optional<ImageStream> Compress(PIX* pix, int codec) {
+  ImageStream out;
+  out.width = pixGetWidth(pix);
+  out.height = pixGetHeight(pix);
+  if (codec == L_FLATE_ENCODE) {
+    L_COMP_DATA* raw = nullptr;  // Leptonica's Flate path works in memory
+    if (pixGenerateCIData(pix, L_FLATE_ENCODE, 0, 0, &raw) != 0 || raw == nullptr) return std::nullopt;
+    CompDataPtr cid(raw);
+    out.data.assign(reinterpret_cast<const char*>(cid->datacomp), cid->nbytescomp);
+    out.spp = cid->spp;
+    out.bps = cid->bps;
+    out.predictor = cid->predictor != 0;
+    return out;
+  }
+  l_uint8* raw = nullptr;
+  size_t size = 0;
+  const bool ok = codec == L_G4_ENCODE ? pixWriteMemTiff(&raw, &size, pix, IFF_TIFF_G4) == 0
+                                       : pixWriteMemJpeg(&raw, &size, pix, kJpegQuality, 0) == 0;
+  std::unique_ptr<l_uint8, LeptFree> bytes(raw);
+  if (!ok || raw == nullptr) return std::nullopt;
+  if (codec == L_G4_ENCODE) {
+    std::optional<std::string> strip = TiffSingleStrip(raw, size);
+    if (!strip) return std::nullopt;
+    out.data = std::move(*strip);
+    out.bps = 1;
+    return out;
+  }
+  out.data.assign(reinterpret_cast<const char*>(raw), size);
+  out.spp = pixGetDepth(pix) == 32 ? 3 : 1;
+  return out;
+}
+
+const char* FilterName(int codec) {
+  switch (codec) {
+    case L_G4_ENCODE: return "/CCITTFaxDecode";
+    case L_JPEG_ENCODE: return "/DCTDecode";
+    default: return "/FlateDecode";
+  }
+}
+
 }  // namespace
 
 struct RedactedPdfWriter::Impl {
+  explicit Impl(PageEncoding e) : encoding(e) {}
+  const PageEncoding encoding;
   QPDF pdf;
   QPDFObjectHandle font;  // uninitialised until a page has words
   int pages = 0;
@@ -112,39 +301,32 @@ QPDFObjectHandle RedactedPdfWriter::Impl::Font() {
   return font;
 }
 
-// The image XObject of a page, encoded losslessly: G4 for black and white,
-// Flate for grey and colour.
+// The image XObject of a page, encoded as `encoding` says (see PageEncoding).
 Result<QPDFObjectHandle> RedactedPdfWriter::Impl::Image(const Raster& image) {
-  PixPtr pix = Simplest(image.pix.get());
-  if (!pix) return MakeError(ErrorKind::kInternal, "could not prepare the page image");
-  const bool bilevel = pixGetDepth(pix.get()) == 1;
-  L_COMP_DATA* raw = nullptr;
-  if (pixGenerateCIData(pix.get(), bilevel ? L_G4_ENCODE : L_FLATE_ENCODE, 0, 0, &raw) != 0 ||
-      raw == nullptr) {
-    return MakeError(ErrorKind::kInternal, "could not compress the page image");
-  }
-  CompDataPtr cid(raw);
-  std::string data(reinterpret_cast<const char*>(cid->datacomp), cid->nbytescomp);
+  Encoded chosen = Choose(image, encoding);
+  if (!chosen.pix) return MakeError(ErrorKind::kInternal, "could not prepare the page image");
+  std::optional<ImageStream> stream = Compress(chosen.pix.get(), chosen.codec);
+  if (!stream) return MakeError(ErrorKind::kInternal, "could not compress the page image");
+  const bool bilevel = chosen.codec == L_G4_ENCODE;
   QPDFObjectHandle xobject = QPDFObjectHandle::newStream(&pdf);
   QPDFObjectHandle dict = xobject.getDict();
   dict.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
   dict.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
-  dict.replaceKey("/Width", QPDFObjectHandle::newInteger(cid->w));
-  dict.replaceKey("/Height", QPDFObjectHandle::newInteger(cid->h));
+  dict.replaceKey("/Width", QPDFObjectHandle::newInteger(stream->width));
+  dict.replaceKey("/Height", QPDFObjectHandle::newInteger(stream->height));
   dict.replaceKey("/ColorSpace",
-                  QPDFObjectHandle::newName(cid->spp == 3 ? "/DeviceRGB" : "/DeviceGray"));
-  dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(cid->bps));
+                  QPDFObjectHandle::newName(stream->spp == 3 ? "/DeviceRGB" : "/DeviceGray"));
+  dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(stream->bps));
   QPDFObjectHandle parms = QPDFObjectHandle::newNull();
   if (bilevel) {
-    parms = QPDFObjectHandle::parse("<< /K -1 /Columns " + std::to_string(cid->w) + " /Rows " +
-                                    std::to_string(cid->h) + " >>");
-  } else if (cid->predictor) {
-    parms = QPDFObjectHandle::parse("<< /Predictor 15 /Colors " + std::to_string(cid->spp) +
-                                    " /BitsPerComponent " + std::to_string(cid->bps) +
-                                    " /Columns " + std::to_string(cid->w) + " >>");
+    parms = QPDFObjectHandle::parse("<< /K -1 /Columns " + std::to_string(stream->width) + " /Rows " +
+                                    std::to_string(stream->height) + " >>");
+  } else if (chosen.codec == L_FLATE_ENCODE && stream->predictor) {
+    parms = QPDFObjectHandle::parse("<< /Predictor 15 /Colors " + std::to_string(stream->spp) +
+                                    " /BitsPerComponent " + std::to_string(stream->bps) +
+                                    " /Columns " + std::to_string(stream->width) + " >>");
   }
-  xobject.replaceStreamData(
-      data, QPDFObjectHandle::newName(bilevel ? "/CCITTFaxDecode" : "/FlateDecode"), parms);
+  xobject.replaceStreamData(stream->data, QPDFObjectHandle::newName(FilterName(chosen.codec)), parms);
   return xobject;
 }
 
@@ -171,7 +353,8 @@ std::string RedactedPdfWriter::Impl::Contents(double width_pt, double height_pt,
   return out;
 }
 
-RedactedPdfWriter::RedactedPdfWriter() : impl_(std::make_unique<Impl>()) {
+RedactedPdfWriter::RedactedPdfWriter(PageEncoding encoding)
+    : impl_(std::make_unique<Impl>(encoding)) {
   impl_->pdf.emptyPDF();
 }
 

@@ -22,18 +22,32 @@
 
 namespace redact {
 
+// How page images are encoded. Either way the redaction is the same: boxes are
+// burnt into the pixels before encoding, and what is encoded is all there is.
+enum class PageEncoding {
+  // By what the page holds, for small outputs that stay legible:
+  //  - text only (ink on paper; at most specks of mid-grey or colour areas):
+  //    1 bpp CCITT G4 at no less than 300 dpi (a 150 dpi render is doubled with
+  //    interpolation, then thresholded): ~30-60 KB a page, crisper than grey;
+  //  - pictures over a tenth of the page or more: JPEG (quality 75);
+  //  - in between (fills, diagrams, a logo): lossless, as kLossless.
+  kByContent,
+  // Always lossless: only black and white -> 1 bpp G4; grey (also an RGB raster
+  // whose pixels are all grey) -> 8 bpp Flate; colour -> RGB Flate.
+  kLossless,
+};
+
 class RedactedPdfWriter {
  public:
-  RedactedPdfWriter();
+  explicit RedactedPdfWriter(PageEncoding encoding = PageEncoding::kByContent);
   ~RedactedPdfWriter();
   RedactedPdfWriter(const RedactedPdfWriter&) = delete;
   RedactedPdfWriter& operator=(const RedactedPdfWriter&) = delete;
 
   // Adds a page of `width_pt` x `height_pt` points showing `image` (scaled to
   // fill it) and the invisible `words` (boxes in points, top-left origin).
-  // The image is encoded by what it holds, always losslessly: only black and
-  // white → 1 bpp CCITT G4; grey (also an RGB raster whose pixels are all grey)
-  // → 8 bpp Flate; colour → RGB Flate. Each word is set in invisible Helvetica
+  // The image is encoded as the writer's PageEncoding says; `image.dpi` is the
+  // resolution it was rendered at. Each word is set in invisible Helvetica
   // (WinAnsi; characters outside it become '?'), sized and horizontally scaled
   // to fill its box. Errors are kInternal (a library failure, not the user's).
   Status AddPage(const Raster& image, double width_pt, double height_pt,

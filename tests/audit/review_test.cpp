@@ -21,18 +21,29 @@ using nlohmann::json;
 
 json Finding(const std::string& id, const std::string& file, const std::string& rule,
              const std::string& category, const std::string& action, double score, int page = 1) {
-  return {{"type", "finding"}, {"file", file},         {"id", id},
-          {"doc", "sha-" + file}, {"page", page},      {"rule", rule},
-          {"pack", "p"},         {"category", category}, {"label", category},
-          {"action", action},    {"source", "text"},   {"boxes", json::array({{10, 20, 60, 32}})},
-          {"score", score},      {"digest", "dg-" + id}, {"preview", "Op******* Ke*****"}};
+  return {
+      {"type", "finding"},    {"file", file},         {"id", id},
+      {"doc", "sha-" + file}, {"page", page},         {"rule", rule},
+      {"pack", "p"},          {"category", category}, {"label", category},
+      {"action", action},     {"source", "text"},     {"boxes", json::array({{10, 20, 60, 32}})},
+      {"score", score},       {"digest", "dg-" + id}, {"preview", "Op******* Ke*****"}};
 }
 
-json Document(const std::string& file, const std::string& status, int pages, json outputs = json::array()) {
-  return {{"type", "document"}, {"file", file},   {"doc", "sha-" + file}, {"kind", "pdf"},
-          {"status", status},   {"error", status == "failed" ? json("not a PDF") : json(nullptr)},
-          {"error_kind", nullptr}, {"pages", pages}, {"ocr_pages", 0}, {"findings", 0},
-          {"redactions", 0},    {"outputs", std::move(outputs)}, {"verified", status == "redacted"}};
+json Document(const std::string& file, const std::string& status, int pages,
+              json outputs = json::array()) {
+  return {{"type", "document"},
+          {"file", file},
+          {"doc", "sha-" + file},
+          {"kind", "pdf"},
+          {"status", status},
+          {"error", status == "failed" ? json("not a PDF") : json(nullptr)},
+          {"error_kind", nullptr},
+          {"pages", pages},
+          {"ocr_pages", 0},
+          {"findings", 0},
+          {"redactions", 0},
+          {"outputs", std::move(outputs)},
+          {"verified", status == "redacted"}};
 }
 
 class ReviewTest : public ::testing::Test {
@@ -58,7 +69,8 @@ class ReviewTest : public ::testing::Test {
             Finding("f2", "a.pdf", "op-name", "operation-name", "redact", 0.8, 2),
             Finding("f3", "a.pdf", "gpms", "protective-marking", "flag", 0.5),
             Finding("f4", "a.pdf", "body", "security-body", "flag", 0.7, 2),
-            Document("a.pdf", "redacted", 2), Document("b.pdf", "failed", 0)});
+            Document("a.pdf", "redacted", 2),
+            Document("b.pdf", "failed", 0)});
     Append({{{"type", "run"}, {"started", "2026-01-02T00:00:00Z"}},
             Finding("g1", "c.pdf", "body", "security-body", "flag", 0.5),
             Document("c.pdf", "redacted", 1)},
@@ -134,9 +146,9 @@ TEST_F(ReviewTest, FormattedSummaryNamesDocumentsCategoriesAndRules) {
   WriteKnownLog();
   AuditReadResult log = Read();
   std::string text = FormatSummary(Summarize(log), {}, log);
-  for (const char* want : {"Runs: 2", "chain intact", "Documents: 3 (1 failed, 2 redacted)",
-                           "Findings: 5 (2 redacted, 3 flagged)", "operation-name", "op-name",
-                           "b.pdf", "not a PDF"}) {
+  for (const char* want :
+       {"Runs: 2", "chain intact", "Documents: 3 (1 failed, 2 redacted)",
+        "Findings: 5 (2 redacted, 3 flagged)", "operation-name", "op-name", "b.pdf", "not a PDF"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
   }
 }
@@ -161,7 +173,8 @@ TEST_F(ReviewTest, VerifyNamesTheLineAfterADeletion) {
   AuditReadResult log = Read();
   ASSERT_EQ(log.chain_breaks.size(), 1u);
   EXPECT_EQ(log.chain_breaks.front().line, 3);
-  EXPECT_NE(FormatVerification(log, {}).find("line 3: prev does not match line 2"), std::string::npos)
+  EXPECT_NE(FormatVerification(log, {}).find("line 3: prev does not match line 2"),
+            std::string::npos)
       << FormatVerification(log, {});
 }
 
@@ -219,7 +232,8 @@ TEST_F(ReviewTest, OutputChecksFindMatchingChangedAndMissingFiles) {
   EXPECT_EQ(checks[2].state, OutputCheck::State::kMissing);
   EXPECT_FALSE(Verified(Read(), checks));
   std::string text = FormatVerification(Read(), checks);
-  EXPECT_NE(text.find("CHANGED " + (dir_ / "a.redacted.txt").string() + " (line 1)"), std::string::npos)
+  EXPECT_NE(text.find("CHANGED " + (dir_ / "a.redacted.txt").string() + " (line 1)"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("not found (not checked): out/gone.redacted.txt"), std::string::npos) << text;
 }
@@ -276,7 +290,8 @@ TEST_F(ReviewTest, DecisionsAreRefusedForUnknownOrRedactedFindingsAndWithoutARea
 TEST_F(ReviewTest, AForgedDecisionCannotLiftARedaction) {
   WriteKnownLog();
   // Chained properly, but it names a finding that was redacted, not flagged.
-  Append({{{"type", "decision"}, {"finding", "f1"}, {"decision", "reject"}, {"reason", "x"}}}, "run-3");
+  Append({{{"type", "decision"}, {"finding", "f1"}, {"decision", "reject"}, {"reason", "x"}}},
+         "run-3");
   Result<Decisions> d = LoadDecisions(path_);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->For("sha-a.pdf", 1, "ipv4", "dg-f1"), std::nullopt);
@@ -324,13 +339,16 @@ TEST_F(ReviewTest, HtmlReportInlinesThumbnailsBoxesAndEscapesText) {
   HtmlReportOptions options;
   options.log_path = path_;
   options.show_context = true;
-  std::string html = RenderReviewHtml(log, Summarize(log), CheckOutputs(log, path_), sources, options);
+  std::string html =
+      RenderReviewHtml(log, Summarize(log), CheckOutputs(log, path_), sources, options);
   EXPECT_EQ(sources.asked, std::vector<std::string>{(dir_ / "a.redacted.pdf").string()});
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;a.pdf"), std::string::npos);
   EXPECT_NE(html.find("ctx &lt;b&gt;"), std::string::npos);
   size_t images = 0;
-  for (size_t p = 0; (p = html.find("src=\"data:image/png;base64,iVBOR", p)) != std::string::npos; ++p) ++images;
+  for (size_t p = 0; (p = html.find("src=\"data:image/png;base64,iVBOR", p)) != std::string::npos;
+       ++p)
+    ++images;
   EXPECT_EQ(images, 2u);
   // Box 1 on page 1 at x0 = 10 pt of a 612 pt wide page.
   EXPECT_NE(html.find("class=\"box\" title=\"#1 ip-address (redacted)\" style=\"left:1.634%"),

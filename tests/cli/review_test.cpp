@@ -18,7 +18,8 @@ using nlohmann::json;
 class ReviewSamples : public ::testing::Test {
  protected:
   void SetUp() override {
-    CommandResult run = RunRedact({"run", std::string(REDACT_SOURCE_DIR) + "/samples", "-o", out_.path()});
+    CommandResult run =
+        RunRedact({"run", std::string(REDACT_SOURCE_DIR) + "/samples", "-o", out_.path()});
     ASSERT_EQ(run.exit_code, 0) << run.err;
     log_ = out_ / "audit.jsonl";
   }
@@ -50,10 +51,10 @@ class ReviewSamples : public ::testing::Test {
 TEST_F(ReviewSamples, SummaryCountsDocumentsCategoriesRulesAndPendingFlags) {
   CommandResult r = RunRedact({"review", log_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* want : {"Runs: 1", "chain intact", "Documents: 2 (2 redacted)", "By category",
-                           "protective-marking", "By rule", "incident-report.pdf", "foi-response.pdf",
-                           "Flagged findings awaiting a decision: 1", "security-body",
-                           "4 unchanged, 0 changed"}) {
+  for (const char* want :
+       {"Runs: 1", "chain intact", "Documents: 2 (2 redacted)", "By category", "protective-marking",
+        "By rule", "incident-report.pdf", "foi-response.pdf",
+        "Flagged findings awaiting a decision: 1", "security-body", "4 unchanged, 0 changed"}) {
     EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
   }
   // The flag's masked preview is shown; the matched text never is.
@@ -86,7 +87,8 @@ TEST_F(ReviewSamples, VerifyFailsOnADeletedLine) {
   SetLines(lines);
   CommandResult r = RunRedact({"review", log_, "--verify"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("first break at line 4: prev does not match line 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("first break at line 4: prev does not match line 3"), std::string::npos)
+      << r.out;
 }
 
 TEST_F(ReviewSamples, VerifyReportsAChangedOutput) {
@@ -124,22 +126,26 @@ TEST_F(ReviewSamples, UnreadableLogIsAUsageError) {
 }
 
 TEST_F(ReviewSamples, DecideRefusesUnknownAndRedactedFindings) {
-  CommandResult unknown = RunRedact({"review", "decide", log_, "--finding", "nope-1", "--accept", "--reason", "x"});
+  CommandResult unknown =
+      RunRedact({"review", "decide", log_, "--finding", "nope-1", "--accept", "--reason", "x"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("no finding nope-1"), std::string::npos) << unknown.err;
   json redacted = FirstFinding(log_, "redact");
   ASSERT_FALSE(redacted.is_null());
-  CommandResult r = RunRedact({"review", "decide", log_, "--finding", redacted["id"], "--reject", "--reason", "x"});
+  CommandResult r = RunRedact(
+      {"review", "decide", log_, "--finding", redacted["id"], "--reject", "--reason", "x"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("not flagged"), std::string::npos) << r.err;
-  CommandResult neither = RunRedact({"review", "decide", log_, "--finding", redacted["id"], "--reason", "x"});
+  CommandResult neither =
+      RunRedact({"review", "decide", log_, "--finding", redacted["id"], "--reason", "x"});
   EXPECT_EQ(neither.exit_code, 2);
 }
 
 TEST_F(ReviewSamples, DecisionIsRecordedInTheChainAndClearsThePendingFlag) {
   json flag = FirstFinding(log_, "flag");
   ASSERT_FALSE(flag.is_null());
-  CommandResult d = RunRedact({"review", "decide", log_, "--finding", flag["id"], "--accept", "--reason", "names an agency"});
+  CommandResult d = RunRedact({"review", "decide", log_, "--finding", flag["id"], "--accept",
+                               "--reason", "names an agency"});
   ASSERT_EQ(d.exit_code, 0) << d.err;
   json last = AuditRecords(log_).back();
   EXPECT_EQ(last["type"], "decision");
@@ -147,13 +153,15 @@ TEST_F(ReviewSamples, DecisionIsRecordedInTheChainAndClearsThePendingFlag) {
   EXPECT_EQ(last["digest"], flag["digest"]);
   EXPECT_EQ(RunRedact({"review", log_, "--verify"}).exit_code, 0);
   CommandResult r = RunRedact({"review", log_});
-  EXPECT_NE(r.out.find("awaiting a decision: 0 (decided: 1 accepted, 0 rejected)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("awaiting a decision: 0 (decided: 1 accepted, 0 rejected)"),
+            std::string::npos)
+      << r.out;
 }
 
 // What a rerun with --decisions did to the flagged match of `flag`.
 json RerunFinding(const std::string& decisions_log, const json& flag, const TempDir& out) {
-  CommandResult run = RunRedact({"run", std::string(REDACT_SOURCE_DIR) + "/samples", "-o", out.path(),
-                                 "--decisions", decisions_log});
+  CommandResult run = RunRedact({"run", std::string(REDACT_SOURCE_DIR) + "/samples", "-o",
+                                 out.path(), "--decisions", decisions_log});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   for (const json& r : AuditRecords(out / "audit.jsonl")) {
     if (r["type"] == "finding" && r["doc"] == flag["doc"] && r["page"] == flag["page"] &&
@@ -167,33 +175,43 @@ json RerunFinding(const std::string& decisions_log, const json& flag, const Temp
 TEST_F(ReviewSamples, AcceptedFlagIsRedactedOnARerun) {
   json flag = FirstFinding(log_, "flag");
   ASSERT_FALSE(flag.is_null());
-  ASSERT_EQ(RunRedact({"review", "decide", log_, "--finding", flag["id"], "--accept", "--reason", "r"}).exit_code, 0);
+  ASSERT_EQ(
+      RunRedact({"review", "decide", log_, "--finding", flag["id"], "--accept", "--reason", "r"})
+          .exit_code,
+      0);
   TempDir again;
   json rerun = RerunFinding(log_, flag, again);
   ASSERT_FALSE(rerun.is_null());
   EXPECT_EQ(rerun["action"], "redact");
-  EXPECT_EQ(CollapseWhitespace(Slurp(again / "foi-response.redacted.txt")).find("National Crime Agency"),
-            std::string::npos);
-  EXPECT_EQ(CollapseWhitespace(PdfText(again / "foi-response.redacted.pdf")).find("National Crime Agency"),
+  EXPECT_EQ(
+      CollapseWhitespace(Slurp(again / "foi-response.redacted.txt")).find("National Crime Agency"),
+      std::string::npos);
+  EXPECT_EQ(CollapseWhitespace(PdfText(again / "foi-response.redacted.pdf"))
+                .find("National Crime Agency"),
             std::string::npos);
 }
 
 TEST_F(ReviewSamples, RejectedFlagIsLeftAloneOnARerun) {
   json flag = FirstFinding(log_, "flag");
   ASSERT_FALSE(flag.is_null());
-  ASSERT_EQ(RunRedact({"review", "decide", log_, "--finding", flag["id"], "--reject", "--reason", "r"}).exit_code, 0);
+  ASSERT_EQ(
+      RunRedact({"review", "decide", log_, "--finding", flag["id"], "--reject", "--reason", "r"})
+          .exit_code,
+      0);
   TempDir again;
   json rerun = RerunFinding(log_, flag, again);
   ASSERT_FALSE(rerun.is_null());
   EXPECT_EQ(rerun["action"], "flag");
-  EXPECT_NE(CollapseWhitespace(Slurp(again / "foi-response.redacted.txt")).find("National Crime Agency"),
-            std::string::npos);
+  EXPECT_NE(
+      CollapseWhitespace(Slurp(again / "foi-response.redacted.txt")).find("National Crime Agency"),
+      std::string::npos);
 }
 
 // The number of non-overlapping matches of `re` in `text`.
 size_t Count(const std::string& text, const std::string& re) {
   std::regex r(re);
-  return static_cast<size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), r), std::sregex_iterator()));
+  return static_cast<size_t>(
+      std::distance(std::sregex_iterator(text.begin(), text.end(), r), std::sregex_iterator()));
 }
 
 // The DOM of `html` as Chromium renders it, or "" with the reason in `why`.
@@ -204,10 +222,11 @@ std::string DumpDom(const std::string& html, const TempDir& tmp, std::string* wh
     return "";
   }
   const std::string dom = tmp / "dom.html";
-  const std::string cmd = std::string(chromium) +
-                          " --headless --no-sandbox --disable-gpu --disable-background-networking"
-                          " --disable-component-update --disable-sync --no-first-run --user-data-dir='" +
-                          (tmp / "profile") + "' --dump-dom 'file://" + html + "' >'" + dom + "' 2>/dev/null";
+  const std::string cmd =
+      std::string(chromium) +
+      " --headless --no-sandbox --disable-gpu --disable-background-networking"
+      " --disable-component-update --disable-sync --no-first-run --user-data-dir='" +
+      (tmp / "profile") + "' --dump-dom 'file://" + html + "' >'" + dom + "' 2>/dev/null";
   if (std::system(cmd.c_str()) != 0) *why = "chromium failed: " + cmd;
   return Slurp(dom);
 }
@@ -238,8 +257,8 @@ TEST_F(ReviewSamples, HtmlReportRendersThumbnailsAndFindingsInABrowser) {
 
 TEST_F(ReviewSamples, OriginalsAddAMaskedContextSnippet) {
   const std::string html = out_ / "review.html";
-  CommandResult r = RunRedact({"review", log_, "--html", html, "--originals",
-                               std::string(REDACT_SOURCE_DIR) + "/samples"});
+  CommandResult r = RunRedact(
+      {"review", log_, "--html", html, "--originals", std::string(REDACT_SOURCE_DIR) + "/samples"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string page = Slurp(html);
   EXPECT_NE(page.find("Context (original)"), std::string::npos);

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace redact {
 namespace {
@@ -29,6 +31,41 @@ TEST(OutputStem, DropsOnlyTheLastExtension) {
   EXPECT_EQ(OutputStem("report.pdf"), "report");
   EXPECT_EQ(OutputStem("README"), "README");
   EXPECT_EQ(OutputStem(".hidden"), ".hidden");
+}
+
+TEST(OutputStem, ReplacesBytesThatAreNotUtf8) {
+  EXPECT_EQ(OutputStem("in/bad-\xff\xfe.pdf"), "bad-__");
+  EXPECT_EQ(OutputStem("caf\xc3\xa9.pdf"), "caf\xc3\xa9");
+  EXPECT_EQ(OutputStem("cut-\xc3.pdf"), "cut-_");
+}
+
+TEST_F(InputsTest, SpecialFilesLoopsAndDocumentNamedFoldersAreReported) {
+  Touch("good.pdf");
+  ASSERT_EQ(::mkfifo((dir_ / "fifo.pdf").c_str(), 0600), 0);
+  fs::create_symlink("/dev/zero", dir_ / "zero.pdf");
+  fs::create_symlink("b.pdf", dir_ / "a.pdf");
+  fs::create_symlink("a.pdf", dir_ / "b.pdf");
+  fs::create_directories(dir_ / "x.pdf");
+  Touch("x.pdf/inner.pdf");
+  fs::create_directory_symlink(dir_ / "x.pdf", dir_ / "linked");
+  std::map<std::string, InputFile> got;
+  for (const InputFile& f : ExpandInputs({dir_.string()})) got[fs::path(f.path).filename()] = f;
+  EXPECT_TRUE(got["good.pdf"].problem.empty());
+  EXPECT_TRUE(got["inner.pdf"].problem.empty());
+  EXPECT_NE(got["fifo.pdf"].problem.find("FIFO"), std::string::npos);
+  EXPECT_TRUE(got["fifo.pdf"].skipped);
+  EXPECT_NE(got["zero.pdf"].problem.find("device"), std::string::npos);
+  EXPECT_TRUE(got["zero.pdf"].skipped);
+  EXPECT_NE(got["a.pdf"].problem.find("symlink loop"), std::string::npos);
+  EXPECT_FALSE(got["a.pdf"].skipped);
+  EXPECT_NE(got["x.pdf"].problem.find("folder"), std::string::npos);
+  EXPECT_TRUE(got["x.pdf"].skipped);
+  EXPECT_NE(got["linked"].problem.find("not descended"), std::string::npos);
+  EXPECT_EQ(got.size(), 8u);
+  // Given directly, a loop is reported too, not followed forever.
+  std::vector<InputFile> direct = ExpandInputs({(dir_ / "a.pdf").string()});
+  ASSERT_EQ(direct.size(), 1u);
+  EXPECT_NE(direct[0].problem.find("symlink loop"), std::string::npos);
 }
 
 TEST_F(InputsTest, FoldersAreTakenRecursivelyInNameOrder) {

@@ -1,0 +1,115 @@
+// Process isolation for documents: a WorkerProcess is one `redact
+// worker-process` child (pipeline/worker_main.h) that parses, renders, OCRs and
+// writes documents for its parent, which never touches the untrusted bytes.
+//
+//   WorkerConfig config{.exe = SelfExecutable(), .rule_paths = {...}};
+//   Result<std::unique_ptr<WorkerProcess>> w = WorkerProcess::Start(config, options, rules.sha256());
+//   DocumentOutcome out = (*w)->Run("in/report.pdf");   // never throws
+//   if (!(*w)->usable()) ...                             // start another one
+//
+// What the parent enforces from outside, whatever the worker does:
+//   - wall-clock time: TimeAllowed(options, pages) per document (pipeline/
+//     options.h), pages as the worker reports them once it has opened the
+//     input; past it the worker is killed (SIGKILL) and the document fails with
+//     kTimeout "timed out after 300 s";
+//   - CPU time: the worker's RLIMIT_CPU (prlimit from the parent) is moved to
+//     the same allowance per document, so a worker whose parent died cannot
+//     spin forever; SIGXCPU is reported as kTimeout;
+//   - death: a signal is kCrash "worker killed by SIGSEGV" (SIGSYS: "... (a
+//     system call the sandbox forbids)"); running out of address space
+//     (--max-memory) is kLimit "memory limit 2 GB exceeded".
+// The worker limits itself (address space, no_new_privs, seccomp) before it
+// reads its first input; see pipeline/sandbox.h.
+//
+// The worker's stderr passes through the parent's (the last few KB are kept to
+// tell an out-of-memory abort from another crash).
+//
+// Not safe for concurrent use: one WorkerProcess per job slot (thread).
+// Destroying it ends the child (EOF on its channel, then SIGKILL after a grace
+// period) and reaps it, so no worker outlives its owner.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "pipeline/document_pipeline.h"
+#include "pipeline/options.h"
+#include "pipeline/worker_protocol.h"
+
+namespace redact {
+
+// How documents are isolated. A plain struct: copy it freely.
+struct WorkerConfig {
+  // The `redact` binary to start as `EXE worker-process`; empty runs every
+  // document inside the calling process (no isolation: trusted input, tests).
+  std::string exe;
+  // What the worker loads; its rule set must hash to the parent's (checked).
+  std::vector<std::string> rule_paths;
+  std::string policy_file;
+  // Documents one worker handles before it is replaced by a fresh one; 0 = no
+  // limit. A worker is always replaced after a document that crashed it, timed
+  // out or ran out of memory.
+  int documents_per_worker = 0;
+};
+
+// The running binary (/proc/self/exe resolved), or empty if unknown.
+std::string SelfExecutable();
+
+// "2 GB", "512 MB" or "1234 bytes": how a memory limit is named in messages.
+std::string FormatMemory(long long bytes);
+
+class WorkerProcess {
+ public:
+  // Starts a worker and waits (up to 60 s) until it is confined and has loaded
+  // the rules. Fails with kInternal naming the reason (exe missing, sandbox
+  // refused by the kernel, rules changed, ...).
+  static Result<std::unique_ptr<WorkerProcess>> Start(const WorkerConfig& config,
+                                                      const PipelineOptions& options,
+                                                      const std::string& rules_sha256);
+  ~WorkerProcess();
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  // Has the worker process the file at `path` (the worker opens it). Never
+  // throws; a worker that dies or overruns gives a failed outcome saying why,
+  // and usable() turns false.
+  DocumentOutcome Run(const std::string& path);
+
+  // Whether another document may be given to this worker.
+  bool usable() const { return pid_ > 0 && !retire_; }
+  int documents() const { return documents_; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  WorkerProcess(const PipelineOptions& options, pid_t pid, int channel, int stderr_pipe);
+
+  // The next message from the worker, or an Error: kTimeout at `deadline`
+  // (the worker is then killed), kCrash/kLimit when it died (see Death).
+  Result<nlohmann::json> Await(Clock::time_point deadline);
+  void DrainStderr();
+  // Reaps the worker (killing it if it lingers) and says why it died.
+  Error Death();
+  void Kill();
+  // Moves the worker's soft CPU limit to `seconds` past what it used before
+  // this document (`cpu_start`).
+  void LimitCpu(double cpu_start, double seconds) const;
+  double CpuSeconds() const;
+
+  const PipelineOptions options_;
+  pid_t pid_;
+  int channel_, stderr_;
+  std::string stderr_tail_;
+  worker::FrameReader reader_;
+  bool retire_ = false;
+  int documents_ = 0;
+};
+
+}  // namespace redact

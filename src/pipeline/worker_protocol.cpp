@@ -1,0 +1,236 @@
+#include "pipeline/worker_protocol.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+namespace redact::worker {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr size_t kHeader = 8;
+
+Error Malformed(const std::string& why) {
+  return MakeError(ErrorKind::kCrash, "worker sent a malformed answer (" + why + ")");
+}
+
+json Bytes(const std::string& s) { return json::binary(std::vector<uint8_t>(s.begin(), s.end())); }
+
+std::string FromBytes(const json& j) {
+  const auto& b = j.get_binary();
+  return std::string(b.begin(), b.end());
+}
+
+// An enum stored as its integer, checked against its range.
+template <typename E>
+E EnumAt(const json& j, const char* key, int last) {
+  const int v = j.at(key).get<int>();
+  if (v < 0 || v > last) throw std::out_of_range(std::string("bad value of ") + key);
+  return static_cast<E>(v);
+}
+
+json EncodeFinding(const Finding& f) {
+  json boxes = json::array();
+  for (const Box& b : f.boxes) boxes.push_back({b.x0, b.y0, b.x1, b.y1});
+  return {{"page", f.page},       {"rule", f.rule_id},   {"pack", f.pack},
+          {"category", f.category}, {"label", f.label},  {"action", static_cast<int>(f.action)},
+          {"begin", f.begin},     {"end", f.end},        {"text", Bytes(f.text)},
+          {"boxes", boxes},       {"words", f.words},    {"score", f.score},
+          {"source", static_cast<int>(f.source)}};
+}
+
+Finding DecodeFinding(const json& j) {
+  Finding f;
+  f.page = j.at("page").get<int>();
+  f.rule_id = j.at("rule").get<std::string>();
+  f.pack = j.at("pack").get<std::string>();
+  f.category = j.at("category").get<std::string>();
+  f.label = j.at("label").get<std::string>();
+  f.action = EnumAt<Action>(j, "action", static_cast<int>(Action::kFlag));
+  f.begin = j.at("begin").get<size_t>();
+  f.end = j.at("end").get<size_t>();
+  f.text = FromBytes(j.at("text"));
+  for (const json& b : j.at("boxes")) {
+    f.boxes.push_back(Box{b.at(0).get<double>(), b.at(1).get<double>(), b.at(2).get<double>(),
+                          b.at(3).get<double>()});
+  }
+  f.words = j.at("words").get<std::vector<int>>();
+  f.score = j.at("score").get<double>();
+  f.source = EnumAt<WordSource>(j, "source", static_cast<int>(WordSource::kOcr));
+  return f;
+}
+
+}  // namespace
+
+void AppendFrame(const json& message, std::string* out) {
+  const std::vector<uint8_t> cbor = json::to_cbor(message);
+  uint64_t n = cbor.size();
+  for (size_t i = 0; i < kHeader; ++i) out->push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  out->append(cbor.begin(), cbor.end());
+}
+
+Status WriteMessage(int fd, const json& message) {
+  std::string frame;
+  AppendFrame(message, &frame);
+  const char* p = frame.data();
+  size_t left = frame.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return MakeError(ErrorKind::kIo, std::string("cannot write to the worker channel: ") +
+                                           std::strerror(errno));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return OkStatus();
+}
+
+Result<json> ReadMessage(int fd, long long max_bytes) {
+  FrameReader reader(max_bytes);
+  char chunk[1 << 16];
+  for (;;) {
+    Result<json> next = reader.Next();
+    if (!next || !next->is_null()) return next;
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      return MakeError(ErrorKind::kIo, std::string("cannot read the worker channel: ") +
+                                           std::strerror(errno));
+    }
+    if (n == 0) return MakeError(ErrorKind::kIo, "the worker channel was closed");
+    reader.Feed(chunk, static_cast<size_t>(n));
+  }
+}
+
+Result<json> FrameReader::Next() {
+  if (buffer_.size() < kHeader) return json();
+  uint64_t n = 0;
+  for (size_t i = 0; i < kHeader; ++i) n |= uint64_t(static_cast<unsigned char>(buffer_[i])) << (8 * i);
+  if (n > static_cast<uint64_t>(max_bytes_)) return Malformed("a frame of " + std::to_string(n) + " bytes");
+  if (buffer_.size() - kHeader < n) return json();
+  json message = json::from_cbor(buffer_.begin() + kHeader, buffer_.begin() + kHeader + n,
+                                 /*strict=*/true, /*allow_exceptions=*/false);
+  buffer_.erase(0, kHeader + n);
+  if (message.is_discarded() || !message.is_object()) return Malformed("not a CBOR object");
+  return message;
+}
+
+// The decisions in force, as the minimal log that rebuilds them: one flagged
+// finding and one decision per key.
+json EncodeDecisions(const Decisions& decisions) {
+  json records = json::array();
+  for (const auto& [key, d] : decisions.all()) {
+    json k = {{"doc", key.doc}, {"page", key.page}, {"rule", key.rule}, {"digest", key.digest}};
+    json finding = k, decision = k;
+    finding.update({{"type", "finding"}, {"id", d.finding_id}, {"action", "flag"}});
+    decision.update({{"type", "decision"},
+                     {"finding", d.finding_id},
+                     {"decision", d.accept ? "accept" : "reject"}});
+    records.push_back(finding);
+    records.push_back(decision);
+  }
+  return records;
+}
+
+json EncodeOptions(const PipelineOptions& o) {
+  return {{"dpi", o.dpi},
+          {"ocr", static_cast<int>(o.ocr)},
+          {"ocr_dpi", o.ocr_dpi},
+          {"ocr_language", o.ocr_language},
+          {"ocr_review_confidence", o.ocr_review_confidence},
+          {"labels", static_cast<int>(o.labels)},
+          {"password", Bytes(o.password)},
+          {"max_file_size", o.max_file_size},
+          {"max_pages", o.max_pages},
+          {"max_page_pixels", o.max_page_pixels},
+          {"max_memory", o.max_memory},
+          {"timeout_seconds", o.timeout_seconds},
+          // The key only travels with decisions, which are matched by keyed
+          // digest; otherwise it stays in the parent.
+          {"hmac_key", o.decisions ? Bytes(o.hmac_key) : Bytes("")},
+          {"decisions", o.decisions ? EncodeDecisions(*o.decisions) : json(nullptr)}};
+}
+
+Result<PipelineOptions> DecodeOptions(const json& j) {
+  try {
+    PipelineOptions o;
+    o.dpi = j.at("dpi").get<int>();
+    o.ocr = EnumAt<OcrMode>(j, "ocr", static_cast<int>(OcrMode::kNever));
+    o.ocr_dpi = j.at("ocr_dpi").get<int>();
+    o.ocr_language = j.at("ocr_language").get<std::string>();
+    o.ocr_review_confidence = j.at("ocr_review_confidence").get<double>();
+    o.labels = EnumAt<LabelMode>(j, "labels", static_cast<int>(LabelMode::kNone));
+    o.password = FromBytes(j.at("password"));
+    o.max_file_size = j.at("max_file_size").get<long long>();
+    o.max_pages = j.at("max_pages").get<int>();
+    o.max_page_pixels = j.at("max_page_pixels").get<long long>();
+    o.max_memory = j.at("max_memory").get<long long>();
+    o.timeout_seconds = j.at("timeout_seconds").get<int>();
+    o.hmac_key = FromBytes(j.at("hmac_key"));
+    if (const json& d = j.at("decisions"); !d.is_null()) {
+      o.decisions = std::make_shared<const Decisions>(
+          Decisions::FromRecords(d.get<std::vector<json>>(), {}));
+    }
+    return o;
+  } catch (const std::exception& e) {
+    return MakeError(ErrorKind::kInternal, std::string("bad worker options: ") + e.what());
+  }
+}
+
+json EncodeOutcome(const DocumentOutcome& o) {
+  json notes = json::array(), findings = json::array();
+  for (const OcrPageNote& n : o.ocr_notes) {
+    notes.push_back({n.page, n.confidence, n.rotation, n.needs_review});
+  }
+  for (const Finding& f : o.findings) findings.push_back(EncodeFinding(f));
+  json error = nullptr;
+  if (o.error) error = {{"kind", static_cast<int>(o.error->kind)}, {"message", o.error->message}};
+  return {{"status", static_cast<int>(o.status)},
+          {"error", error},
+          {"doc_sha256", o.doc_sha256},
+          {"kind", static_cast<int>(o.kind)},
+          {"pages", o.pages},
+          {"ocr_pages", o.ocr_pages},
+          {"ocr_notes", notes},
+          {"findings", findings},
+          {"redactions", o.redactions},
+          {"pdf", o.pdf ? Bytes(*o.pdf) : json(nullptr)},
+          {"text", Bytes(o.text)},
+          {"verified", o.verified}};
+}
+
+Result<DocumentOutcome> DecodeOutcome(const json& j) {
+  try {
+    DocumentOutcome o;
+    o.status = EnumAt<DocumentStatus>(j, "status", static_cast<int>(DocumentStatus::kSkipped));
+    if (const json& e = j.at("error"); !e.is_null()) {
+      o.error = Error{EnumAt<ErrorKind>(e, "kind", static_cast<int>(ErrorKind::kTimeout)),
+                      e.at("message").get<std::string>()};
+    }
+    o.doc_sha256 = j.at("doc_sha256").get<std::string>();
+    o.kind = EnumAt<InputKind>(j, "kind", static_cast<int>(InputKind::kUnknown));
+    o.pages = j.at("pages").get<int>();
+    o.ocr_pages = j.at("ocr_pages").get<int>();
+    for (const json& n : j.at("ocr_notes")) {
+      o.ocr_notes.push_back(OcrPageNote{n.at(0).get<int>(), n.at(1).get<double>(),
+                                        n.at(2).get<int>(), n.at(3).get<bool>()});
+    }
+    for (const json& f : j.at("findings")) o.findings.push_back(DecodeFinding(f));
+    o.redactions = j.at("redactions").get<int>();
+    if (const json& pdf = j.at("pdf"); !pdf.is_null()) o.pdf = FromBytes(pdf);
+    o.text = FromBytes(j.at("text"));
+    o.verified = j.at("verified").get<bool>();
+    if (o.status != DocumentStatus::kRedacted && !o.error) throw std::invalid_argument("no error");
+    return o;
+  } catch (const std::exception& e) {
+    return Malformed(e.what());
+  }
+}
+
+}  // namespace redact::worker

@@ -1,0 +1,254 @@
+// Worker processes: the real `redact worker-process` driven through
+// WorkerProcess and DocumentRunner, including every way a worker can die (the
+// test hooks of pipeline/worker_main.h), and the protocol's defences against a
+// worker that sends garbage.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/file_util.h"
+#include "pipeline/document_pipeline.h"
+#include "pipeline/document_runner.h"
+#include "pipeline/worker_process.h"
+#include "pipeline/worker_protocol.h"
+
+namespace redact {
+namespace {
+namespace fs = std::filesystem;
+
+const std::string kPatterns = std::string(REDACT_SOURCE_DIR) + "/patterns";
+const std::string kSample = std::string(REDACT_SOURCE_DIR) + "/samples/incident-report.pdf";
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Result<RuleSet> loaded = RuleSet::Load({kPatterns});
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    rules_ = new RuleSet(std::move(*loaded));
+  }
+  static void TearDownTestSuite() { delete rules_; }
+
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "redact-worker-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+  }
+  void TearDown() override {
+    for (const char* hook : {"REDACT_TEST_CRASH_ON", "REDACT_TEST_HANG_ON", "REDACT_TEST_HOG_ON",
+                             "REDACT_TEST_SYSCALL_ON"}) {
+      ::unsetenv(hook);
+    }
+    fs::remove_all(dir_);
+  }
+
+  // A copy of the sample whose path contains `name` (to aim a test hook).
+  std::string Sample(const std::string& name) {
+    const std::string path = (dir_ / (name + ".pdf")).string();
+    fs::copy_file(kSample, path);
+    return path;
+  }
+
+  WorkerConfig Config() const {
+    WorkerConfig config;
+    config.exe = REDACT_BINARY;
+    config.rule_paths = {kPatterns};
+    return config;
+  }
+
+  std::unique_ptr<WorkerProcess> Start(const PipelineOptions& options) {
+    Result<std::unique_ptr<WorkerProcess>> w =
+        WorkerProcess::Start(Config(), options, rules_->sha256());
+    EXPECT_TRUE(w) << w.error().message;
+    return w ? std::move(*w) : nullptr;
+  }
+
+  static RuleSet* rules_;
+  fs::path dir_;
+};
+RuleSet* WorkerTest::rules_ = nullptr;
+
+bool Alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+TEST_F(WorkerTest, GivesTheSameOutcomeAsTheInProcessPipeline) {
+  PipelineOptions options;
+  std::unique_ptr<WorkerProcess> worker = Start(options);
+  ASSERT_TRUE(worker);
+  DocumentOutcome isolated = worker->Run(kSample);
+  Result<std::string> bytes = ReadFile(kSample);
+  ASSERT_TRUE(bytes);
+  DocumentOutcome local = ProcessDocument(*bytes, options, *rules_);
+  ASSERT_EQ(isolated.status, DocumentStatus::kRedacted)
+      << (isolated.error ? isolated.error->message : "");
+  EXPECT_EQ(isolated.doc_sha256, local.doc_sha256);
+  EXPECT_EQ(isolated.pages, local.pages);
+  EXPECT_EQ(isolated.redactions, local.redactions);
+  ASSERT_EQ(isolated.findings.size(), local.findings.size());
+  for (size_t i = 0; i < local.findings.size(); ++i) {
+    EXPECT_EQ(isolated.findings[i].text, local.findings[i].text);
+    EXPECT_EQ(isolated.findings[i].rule_id, local.findings[i].rule_id);
+    EXPECT_EQ(isolated.findings[i].boxes.size(), local.findings[i].boxes.size());
+  }
+  EXPECT_EQ(isolated.text, local.text);
+  ASSERT_TRUE(isolated.pdf && local.pdf);
+  EXPECT_EQ(*isolated.pdf, *local.pdf);
+  EXPECT_TRUE(isolated.verified);
+  // Kept alive for the next document.
+  EXPECT_TRUE(worker->usable());
+  EXPECT_EQ(worker->Run(kSample).status, DocumentStatus::kRedacted);
+  EXPECT_EQ(worker->documents(), 2);
+}
+
+TEST_F(WorkerTest, ACrashIsReportedAndTheRunnerStartsAFreshWorker) {
+  ::setenv("REDACT_TEST_CRASH_ON", "crash-me", 1);
+  PipelineOptions options;
+  DocumentRunner runner(options, *rules_, Config());
+  DocumentOutcome crashed = runner.Run(Sample("crash-me"));
+  EXPECT_EQ(crashed.status, DocumentStatus::kFailed);
+  ASSERT_TRUE(crashed.error);
+  EXPECT_EQ(crashed.error->kind, ErrorKind::kCrash);
+  EXPECT_EQ(crashed.error->message, "worker killed by SIGSEGV");
+  EXPECT_FALSE(crashed.doc_sha256.empty()) << "the hash is known before the crash";
+  EXPECT_FALSE(crashed.pdf);
+  EXPECT_EQ(runner.Run(Sample("fine")).status, DocumentStatus::kRedacted);
+}
+
+TEST_F(WorkerTest, AHangIsKilledAtTheTimeout) {
+  ::setenv("REDACT_TEST_HANG_ON", "hang-me", 1);
+  PipelineOptions options;
+  options.timeout_seconds = 1;
+  std::unique_ptr<WorkerProcess> worker = Start(options);
+  ASSERT_TRUE(worker);
+  const pid_t pid = worker->pid();
+  DocumentOutcome outcome = worker->Run(Sample("hang-me"));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, ErrorKind::kTimeout);
+  EXPECT_EQ(outcome.error->message, "timed out after 1 s");
+  EXPECT_FALSE(worker->usable());
+  EXPECT_FALSE(Alive(pid));
+}
+
+TEST_F(WorkerTest, RunningOutOfMemoryNamesTheLimit) {
+  ::setenv("REDACT_TEST_HOG_ON", "hog-me", 1);
+  PipelineOptions options;
+  options.max_memory = 512LL << 20;
+  std::unique_ptr<WorkerProcess> worker = Start(options);
+  ASSERT_TRUE(worker);
+  DocumentOutcome outcome = worker->Run(Sample("hog-me"));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, ErrorKind::kLimit);
+  EXPECT_EQ(outcome.error->message, "memory limit 512 MB exceeded");
+  EXPECT_FALSE(worker->usable()) << "a worker that ran out of memory is replaced";
+}
+
+TEST_F(WorkerTest, AForbiddenSystemCallKillsTheWorker) {
+  ::setenv("REDACT_TEST_SYSCALL_ON", "exec-me", 1);
+  std::unique_ptr<WorkerProcess> worker = Start(PipelineOptions{});
+  ASSERT_TRUE(worker);
+  DocumentOutcome outcome = worker->Run(Sample("exec-me"));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, ErrorKind::kCrash);
+  EXPECT_EQ(outcome.error->message, "worker killed by SIGSYS (a system call the sandbox forbids)");
+}
+
+TEST_F(WorkerTest, AFifoIsSkippedWithoutHanging) {
+  const std::string fifo = (dir_ / "fifo.pdf").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::unique_ptr<WorkerProcess> worker = Start(PipelineOptions{});
+  ASSERT_TRUE(worker);
+  DocumentOutcome outcome = worker->Run(fifo);
+  EXPECT_EQ(outcome.status, DocumentStatus::kSkipped);
+  EXPECT_TRUE(worker->usable());
+}
+
+TEST_F(WorkerTest, AFileOverTheSizeLimitIsNotRead) {
+  PipelineOptions options;
+  options.max_file_size = 1000;
+  std::unique_ptr<WorkerProcess> worker = Start(options);
+  ASSERT_TRUE(worker);
+  DocumentOutcome outcome = worker->Run(kSample);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, ErrorKind::kLimit);
+  EXPECT_NE(outcome.error->message.find("--max-file-size"), std::string::npos);
+  EXPECT_TRUE(outcome.doc_sha256.empty());
+}
+
+TEST_F(WorkerTest, RulesThatDoNotMatchTheParentsAreRefused) {
+  Result<std::unique_ptr<WorkerProcess>> w =
+      WorkerProcess::Start(Config(), PipelineOptions{}, std::string(64, '0'));
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().message.find("rule packs changed"), std::string::npos) << w.error().message;
+}
+
+TEST_F(WorkerTest, DestroyingTheWorkerEndsTheProcess) {
+  pid_t pid = 0;
+  {
+    std::unique_ptr<WorkerProcess> worker = Start(PipelineOptions{});
+    ASSERT_TRUE(worker);
+    pid = worker->pid();
+    EXPECT_TRUE(Alive(pid));
+  }
+  EXPECT_FALSE(Alive(pid));
+}
+
+TEST(WorkerProtocol, OutcomesRoundTripWithArbitraryBytes) {
+  DocumentOutcome o;
+  o.status = DocumentStatus::kRedacted;
+  o.doc_sha256 = std::string(64, 'a');
+  o.kind = InputKind::kPdf;
+  o.pages = 3;
+  o.pdf = std::string("%PDF\0\xff\xfe", 7);
+  o.text = "caf\xc3\xa9 \xff not utf-8";
+  Finding f;
+  f.text = std::string("a\0\xff", 3);
+  f.boxes = {Box{1, 2, 3, 4}};
+  f.words = {0, 1};
+  o.findings = {f};
+  o.ocr_notes = {OcrPageNote{2, 55.5, 90, true}};
+  std::string frame;
+  worker::AppendFrame({{"outcome", worker::EncodeOutcome(o)}}, &frame);
+  worker::FrameReader reader(1 << 20);
+  reader.Feed(frame.data(), frame.size());
+  Result<nlohmann::json> message = reader.Next();
+  ASSERT_TRUE(message);
+  Result<DocumentOutcome> back = worker::DecodeOutcome(message->at("outcome"));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back->pdf, *o.pdf);
+  EXPECT_EQ(back->text, o.text);
+  EXPECT_EQ(back->findings[0].text, f.text);
+  EXPECT_EQ(back->findings[0].boxes[0].y1, 4);
+  EXPECT_EQ(back->ocr_notes[0].rotation, 90);
+}
+
+TEST(WorkerProtocol, GarbageFromAWorkerIsAnErrorNotACrash) {
+  worker::FrameReader oversized(100);
+  const std::string huge("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);
+  oversized.Feed(huge.data(), huge.size());
+  EXPECT_FALSE(oversized.Next());
+
+  worker::FrameReader bad_cbor(100);
+  const std::string junk("\x03\0\0\0\0\0\0\0\xff\xff\xff", 11);
+  bad_cbor.Feed(junk.data(), junk.size());
+  EXPECT_FALSE(bad_cbor.Next());
+
+  worker::FrameReader partial(100);
+  partial.Feed("\x05\0", 2);
+  Result<nlohmann::json> none = partial.Next();
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->is_null());
+
+  EXPECT_FALSE(worker::DecodeOutcome({{"status", 7}}));
+  EXPECT_FALSE(worker::DecodeOutcome({{"status", "redacted"}}));
+  DocumentOutcome o;
+  nlohmann::json enc = worker::EncodeOutcome(o);
+  enc["findings"] = {{{"page", 1}}};
+  EXPECT_FALSE(worker::DecodeOutcome(enc));
+  enc = worker::EncodeOutcome(o);
+  enc["error"] = nullptr;  // failed without a reason
+  EXPECT_FALSE(worker::DecodeOutcome(enc));
+}
+
+}  // namespace
+}  // namespace redact
