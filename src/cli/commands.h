@@ -25,6 +25,7 @@ struct RunArgs {
   PipelineOptions limits;  // max_* and timeout_seconds fields only
   bool in_process = false;       // no worker processes (trusted input, benchmarks)
   int documents_per_worker = 0;  // see WorkerConfig
+  std::string shard;             // "I/N": only that share of the inputs (pipeline/inputs.h)
 };
 int Run(const RunArgs& args);
 

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/review_command.h"
+#include "cli/queue_command.h"
 #include "cli/watch_command.h"
 #include "extract/ocr_engine.h"
 #include "pipeline/worker_main.h"
@@ -50,6 +51,9 @@ void AddRun(CLI::App& app, RunArgs& a) {
                   "Documents one worker process handles before a fresh one replaces it (0 = no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  run->add_option("--shard", a.shard,
+                  "I/N: process only share I (0-based) of N, by a hash of each input's path below "
+                  "its INPUT folder (Kubernetes Indexed Jobs, Slurm arrays)");
 }
 
 void AddScan(CLI::App& app, ScanArgs& a) {
@@ -97,6 +101,8 @@ int main(int argc, char** argv) {
   redact::cli::AddReview(app, review, decide);
   redact::cli::WatchArgs watch;
   redact::cli::AddWatch(app, watch);
+  redact::cli::QueueArgs queue;
+  redact::cli::AddQueueCommands(app, queue);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -108,5 +114,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("rules")) return redact::cli::Rules(rules);
   if (app.got_subcommand("review")) return redact::cli::ReviewMain(app, review, decide);
   if (app.got_subcommand("watch")) return redact::cli::Watch(watch);
+  if (int code = redact::cli::QueueMain(app, queue); code >= 0) return code;
   return redact::cli::kExitUsage;
 }

@@ -37,6 +37,14 @@ int Run(const RunArgs& args) {
   options.outdir = args.outdir;
   options.audit_path = args.audit;
   options.jobs = args.jobs;
+  if (!args.shard.empty()) {
+    std::optional<Shard> shard = ParseShard(args.shard);
+    if (!shard) {
+      std::cerr << "redact: --shard " << args.shard << ": expected I/N with 0 <= I < N\n";
+      return kExitUsage;
+    }
+    options.shard = *shard;
+  }
   options.hmac_key = *key;
   options.progress_bar = ::isatty(STDERR_FILENO);
   if (!args.in_process) {
@@ -76,6 +84,7 @@ int Run(const RunArgs& args) {
                             {"max_memory", p.max_memory},
                             {"timeout", p.timeout_seconds},
                             {"isolation", args.in_process ? "none" : "worker"}};
+  if (options.shard.count > 1) options.options_record["shard"] = args.shard;
 
   Result<BatchSummary> summary = RunBatch(options, *rules);
   if (!summary) {

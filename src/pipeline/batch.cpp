@@ -104,6 +104,19 @@ void BatchState::Progress(const std::string& file) {
   if (done_ == total) std::cerr << "\r\033[K";
 }
 
+// Shards run at once, often on machines that share OUTDIR over a network file
+// system where flock() cannot be trusted: each appends to its own chained segment,
+// and `review` reads the folder of segments as one log.
+std::string DefaultAuditPath(const BatchOptions& options) {
+  if (options.shard.count <= 1) return (fs::path(options.outdir) / "audit.jsonl").string();
+  std::error_code ec;
+  fs::create_directories(fs::path(options.outdir) / "audit", ec);
+  return (fs::path(options.outdir) / "audit" /
+          ("shard-" + std::to_string(options.shard.index) + "-of-" +
+           std::to_string(options.shard.count) + ".jsonl"))
+      .string();
+}
+
 }  // namespace
 
 Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules) {
@@ -114,9 +127,8 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
     return MakeError(ErrorKind::kConfig, "cannot create output folder " + options.outdir + ": " +
                                              (ec ? ec.message() : "not a folder"));
   }
-  std::string audit_path = options.audit_path.empty()
-                               ? (fs::path(options.outdir) / "audit.jsonl").string()
-                               : options.audit_path;
+  std::string audit_path = options.audit_path.empty() ? DefaultAuditPath(options)
+                                                     : options.audit_path;
   Result<std::unique_ptr<AuditLog>> log = AuditLog::Open(audit_path, NewRunId());
   if (!log) return log.error();
   if (Result<nlohmann::json> ok =
@@ -125,7 +137,9 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
     return ok.error();
   }
 
-  std::vector<InputFile> inputs = ExpandInputs(options.inputs);
+  std::vector<InputFile> inputs = options.shard.count > 1
+                                      ? ExpandInputs(options.inputs, options.shard)
+                                      : ExpandInputs(options.inputs);
   OutputNamer namer(options.outdir);
   std::vector<std::string> stems;
   for (const InputFile& input : inputs) {

@@ -15,6 +15,7 @@
 
 #include "core/status.h"
 #include "detect/rule_set.h"
+#include "pipeline/inputs.h"
 #include "pipeline/options.h"
 #include "pipeline/worker_process.h"
 
@@ -23,7 +24,9 @@ namespace redact {
 struct BatchOptions {
   std::vector<std::string> inputs;   // files and folders
   std::string outdir;                // created if missing
-  std::string audit_path;            // default: OUTDIR/audit.jsonl
+  std::string audit_path;            // default: OUTDIR/audit.jsonl; with a shard,
+                                     // OUTDIR/audit/shard-I-of-N.jsonl (one segment each)
+  Shard shard;                       // count > 1: only this share of the inputs
   int jobs = 1;                      // documents processed in parallel
   PipelineOptions pipeline;
   WorkerConfig worker;               // exe empty: documents run in-process

@@ -84,7 +84,8 @@ DocumentRunner::DocumentRunner(const PipelineOptions& options, const RuleSet& ru
 
 DocumentOutcome DocumentRunner::RunInWorker(const std::string& path) {
   const int limit = worker_config_.documents_per_worker;
-  if (worker_ && (!worker_->usable() || (limit > 0 && worker_->documents() >= limit))) {
+  if (worker_ && (!worker_->usable() || !worker_->Alive() ||
+                  (limit > 0 && worker_->documents() >= limit))) {
     worker_.reset();
   }
   if (!worker_) {

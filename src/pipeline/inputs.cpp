@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -85,6 +87,40 @@ std::vector<InputFile> ExpandInputs(const std::vector<std::string>& args) {
       AddFolder(arg, out);
     } else {
       out.push_back(Classify(arg, st, ec));
+    }
+  }
+  return out;
+}
+
+std::optional<Shard> ParseShard(const std::string& text) {
+  Shard shard;
+  char slash = 0, rest = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &shard.index, &slash, &shard.count, &rest) != 3 ||
+      slash != '/' || shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
+    return std::nullopt;
+  }
+  return shard;
+}
+
+int ShardOf(const std::string& relative_path, int count) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : relative_path) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return static_cast<int>(hash % static_cast<uint64_t>(std::max(1, count)));
+}
+
+std::vector<InputFile> ExpandInputs(const std::vector<std::string>& args, const Shard& shard) {
+  std::vector<InputFile> out;
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    const bool folder = fs::is_directory(arg, ec);
+    for (InputFile& input : ExpandInputs(std::vector<std::string>{arg})) {
+      const fs::path path(input.path);
+      const std::string relative = folder ? path.lexically_relative(arg).generic_string()
+                                          : path.filename().generic_string();
+      if (ShardOf(relative, shard.count) == shard.index) out.push_back(std::move(input));
     }
   }
   return out;

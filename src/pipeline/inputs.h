@@ -2,6 +2,7 @@
 // and giving each document its output names.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,6 +30,28 @@ struct InputFile {
 //     that does not exist or a dangling symlink ("no such file or folder").
 // Nothing here reads a byte of any file.
 std::vector<InputFile> ExpandInputs(const std::vector<std::string>& args);
+
+// One share of a corpus split over N independent processes (`run --shard I/N`:
+// a Kubernetes Indexed Job, a Slurm job array), with no coordination between them.
+// An input belongs to shard ShardOf(relative path, N), where the relative path is
+// the input's path below the INPUT folder it was found in (its file name for an
+// INPUT that is a file), so the split is the same on every machine whatever the
+// mount point, and every input lands in exactly one shard.
+struct Shard {
+  int index = 0;  // 0 <= index < count
+  int count = 1;
+};
+
+// Parses "I/N" (0 <= I < N); nullopt for anything else.
+std::optional<Shard> ParseShard(const std::string& text);
+
+// The shard of a relative path: FNV-1a 64 of its bytes modulo `count`. Stable
+// across machines, builds and versions (changing it would re-split corpora).
+int ShardOf(const std::string& relative_path, int count);
+
+// ExpandInputs, keeping only the inputs of `shard` (problems included, so that
+// each is recorded by exactly one shard).
+std::vector<InputFile> ExpandInputs(const std::vector<std::string>& args, const Shard& shard);
 
 // NAME for an input: its file name less its last extension ("01.scan.pdf" ->
 // "01.scan"; ".hidden" -> ".hidden"). Bytes of the name that are not UTF-8

@@ -14,10 +14,11 @@ Publisher::Publisher(std::string outdir, AuditLog& log, std::string hmac_key)
     : outdir_(std::move(outdir)), log_(log), hmac_key_(std::move(hmac_key)) {}
 
 std::vector<OutputFile> Publisher::Publish(const std::string& file, const std::string& stem,
-                                           DocumentOutcome& outcome) {
+                                           DocumentOutcome& outcome,
+                                           const nlohmann::json& extra) {
   std::vector<OutputFile> outputs;
   if (outcome.status == DocumentStatus::kRedacted) outputs = WriteOutputs(stem, outcome);
-  Record(file, outcome, outputs);
+  Record(file, outcome, outputs, extra);
   return outputs;
 }
 
@@ -43,7 +44,8 @@ std::vector<OutputFile> Publisher::WriteOutputs(const std::string& stem,
 }
 
 void Publisher::Record(const std::string& file, const DocumentOutcome& outcome,
-                       const std::vector<OutputFile>& outputs) {
+                       const std::vector<OutputFile>& outputs,
+                       const nlohmann::json& extra) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const Finding& f : outcome.findings) {
     std::string id = log_.run_id() + "-" + std::to_string(++finding_seq_);
@@ -51,7 +53,9 @@ void Publisher::Record(const std::string& file, const DocumentOutcome& outcome,
         log_.Append(FindingRecord(file, outcome.doc_sha256, f, id, hmac_key_));
     if (!ok) std::cerr << "redact: cannot write the audit log: " << ok.error().message << "\n";
   }
-  Result<nlohmann::json> ok = log_.Append(DocumentRecord(file, outcome, outputs));
+  nlohmann::json record = DocumentRecord(file, outcome, outputs);
+  if (extra.is_object()) record.update(extra);
+  Result<nlohmann::json> ok = log_.Append(std::move(record));
   if (!ok) std::cerr << "redact: cannot write the audit log: " << ok.error().message << "\n";
 }
 

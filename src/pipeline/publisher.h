@@ -23,14 +23,16 @@ class Publisher {
 
   // Publishes `outcome` for the input `file` (as it is named in the log). A
   // failure to write an output turns the outcome into a failed one (nothing of
-  // it stays published). Returns the outputs written.
+  // it stays published). Returns the outputs written. `extra` (an object, or
+  // null) adds fields to the document record, e.g. the queue message it answers.
   std::vector<OutputFile> Publish(const std::string& file, const std::string& stem,
-                                  DocumentOutcome& outcome);
+                                  DocumentOutcome& outcome,
+                                  const nlohmann::json& extra = nullptr);
 
  private:
   std::vector<OutputFile> WriteOutputs(const std::string& stem, DocumentOutcome& outcome);
   void Record(const std::string& file, const DocumentOutcome& outcome,
-              const std::vector<OutputFile>& outputs);
+              const std::vector<OutputFile>& outputs, const nlohmann::json& extra);
 
   const std::string outdir_;
   AuditLog& log_;

@@ -213,7 +213,7 @@ bool DocumentHandler::CopyToFailed(const WorkItem& item, const Error& error, boo
 DocumentHandler::Handled DocumentHandler::Final(const WorkItem& item, WorkState state,
                                                 const std::string& error,
                                                 const nlohmann::json& record) {
-  if (Status ok = ctx_.store.Finish(item.id, state, error, record.dump()); !ok) {
+  if (Status ok = ctx_.store.Finish(item.id, state, error, record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)); !ok) {
     // The audit log has the record: a restart finishes the row from it.
     ctx_.out.Line(item.path + ": " + ok.error().message);
   }
@@ -234,7 +234,7 @@ Status DocumentHandler::FinishFromRecord(const WorkItem& item, nlohmann::json re
       !fs::exists(FailedCopyPath(ctx_.outdir, item.stem, item.path) + ".reason.txt")) {
     CopyToFailed(item, MakeError(ErrorKind::kInternal, error), true);
   }
-  return ctx_.store.Finish(item.id, state, error, record.dump());
+  return ctx_.store.Finish(item.id, state, error, record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace redact

@@ -163,6 +163,15 @@ WorkerProcess::~WorkerProcess() {
   ::close(stderr_);
 }
 
+bool WorkerProcess::Alive() {
+  if (pid_ <= 0) return false;
+  if (::waitpid(pid_, nullptr, WNOHANG) == 0) return true;
+  pid_ = -1;
+  retire_ = true;
+  DrainStderr();
+  return false;
+}
+
 void WorkerProcess::Kill() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);

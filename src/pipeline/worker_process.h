@@ -84,6 +84,10 @@ class WorkerProcess {
 
   // Whether another document may be given to this worker.
   bool usable() const { return pid_ > 0 && !retire_; }
+  // Reaps a worker that died between documents (killed from outside), so that
+  // the next document goes to a fresh one instead of being blamed for it.
+  // False once the process is gone.
+  bool Alive();
   int documents() const { return documents_; }
   pid_t pid() const { return pid_; }
 

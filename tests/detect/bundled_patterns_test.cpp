@@ -98,9 +98,10 @@ TEST(BundledPatterns, FindTheSensitiveReferencesInAMemo) {
   for (const Finding& f : found) EXPECT_EQ(f.action, Action::kRedact) << f.text;
 }
 
-TEST(BundledPatterns, FoiResponseOnlyFlagsTheSecurityBody) {
+TEST(BundledPatterns, FoiResponseOnlyFlagsTheSecurityBodyAndTheExemptions) {
   // Excerpts of shared/seed-foi-response.txt: a published response in which
-  // nothing needs redacting, but a person should see the s23 body it names.
+  // nothing needs redacting, but a person should see the s23 body it names and
+  // the exemptions it cites (each labelled with its section).
   const std::string foi =
       "FOI/OPCC/18-021\n\n20th August 2018\n\n"
       "S23(5), Information supplied by, or relating to, bodies dealing with security matters\n"
@@ -110,9 +111,12 @@ TEST(BundledPatterns, FoiResponseOnlyFlagsTheSecurityBody) {
       "a report published by the National Crime Agency concerning County Lines\n"
       "<http://www.nationalcrimeagency.gov.uk/publications/832-county-lines-violence-exploitation-and-drug-supply-2017/file>";
   std::vector<Finding> found = Scan(foi);
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].text, "National Crime Agency");
-  EXPECT_EQ(found[0].action, Action::kFlag);
+  std::set<std::string> labelled;
+  for (const Finding& f : found) {
+    EXPECT_EQ(f.action, Action::kFlag) << f.text;
+    labelled.insert(f.label + "=" + f.text);
+  }
+  EXPECT_EQ(labelled, (std::set<std::string>{"s23=23(5)", "s31=31 (3)", "s24=24 (2)", "S23=National Crime Agency"}));
 }
 
 }  // namespace

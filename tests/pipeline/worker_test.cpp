@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <unistd.h>
 
 #include "core/file_util.h"
 #include "pipeline/document_pipeline.h"
@@ -113,6 +115,29 @@ TEST_F(WorkerTest, ACrashIsReportedAndTheRunnerStartsAFreshWorker) {
   EXPECT_FALSE(crashed.doc_sha256.empty()) << "the hash is known before the crash";
   EXPECT_FALSE(crashed.pdf);
   EXPECT_EQ(runner.Run(Sample("fine")).status, DocumentStatus::kRedacted);
+}
+
+TEST_F(WorkerTest, AWorkerKilledBetweenDocumentsIsReplacedWithoutBlame) {
+  PipelineOptions options;
+  DocumentRunner runner(options, *rules_, Config());
+  ASSERT_EQ(runner.Run(kSample).status, DocumentStatus::kRedacted);
+  // Kill every worker this process started (only ours: children of this process).
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string stat = [&] {
+      std::ifstream in(entry.path() / "stat");
+      return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }();
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 2));
+    std::string state;
+    pid_t ppid = 0;
+    fields >> state >> ppid;
+    if (ppid == ::getpid()) ::kill(std::stoi(entry.path().filename().string()), SIGKILL);
+  }
+  ::usleep(100000);
+  EXPECT_EQ(runner.Run(kSample).status, DocumentStatus::kRedacted);
 }
 
 TEST_F(WorkerTest, AHangIsKilledAtTheTimeout) {
