@@ -326,4 +326,69 @@ std::string FormatVerification(const AuditReadResult& log,
   return o.str();
 }
 
+namespace {
+
+// The identity of the document a record is about, across segments.
+std::string DocumentIdentity(const nlohmann::json& r) {
+  if (r.contains("queue") && r["queue"].is_object()) return r["queue"].value("key", "");
+  return r.value("file", "") + "\n" + r.value("doc", "");
+}
+
+void AddSegment(const std::string& name, AuditReadResult& segment, AuditReadResult& all) {
+  for (LogProblem p : segment.problems) {
+    p.message = name + ": " + p.message;
+    all.problems.push_back(p);
+  }
+  for (LogProblem p : segment.chain_breaks) {
+    p.message = name + ": " + p.message;
+    all.chain_breaks.push_back(p);
+  }
+  for (size_t i = 0; i < segment.records.size(); ++i) {
+    all.records.push_back(std::move(segment.records[i]));
+    all.record_lines.push_back(segment.record_lines[i]);
+  }
+}
+
+}  // namespace
+
+Result<AuditReadResult> ReadAuditSegments(const std::string& folder) {
+  std::vector<std::filesystem::path> segments;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
+    if (e.path().extension() == ".jsonl") segments.push_back(e.path());
+  }
+  if (ec) return MakeError(ErrorKind::kIo, "cannot read " + folder + ": " + ec.message());
+  if (segments.empty()) return MakeError(ErrorKind::kIo, folder + " holds no *.jsonl audit segment");
+  std::sort(segments.begin(), segments.end());
+  AuditReadResult all;
+  // Where each document's final records are, to report one finished twice.
+  std::map<std::string, std::vector<std::string>> finals;
+  std::map<std::string, std::string> duplicates;
+  for (const std::filesystem::path& path : segments) {
+    Result<AuditReadResult> segment = ReadAuditLog(path.string());
+    if (!segment) return segment.error();
+    const std::string name = path.filename().string();
+    for (size_t i = 0; i < segment->records.size(); ++i) {
+      const nlohmann::json& r = segment->records[i];
+      const std::string where = name + " line " + std::to_string(segment->record_lines[i]);
+      if (r.value("type", "") == "document") finals[DocumentIdentity(r)].push_back(where);
+      if (r.value("type", "") == "duplicate") duplicates[DocumentIdentity(r)] = where;
+    }
+    AddSegment(name, *segment, all);
+  }
+  for (const auto& [id, places] : finals) {
+    if (places.size() < 2) continue;
+    std::string list;
+    for (const std::string& p : places) list += (list.empty() ? "" : ", ") + p;
+    all.problems.push_back({0, "a document has " + std::to_string(places.size()) +
+                                   " final records: " + list});
+  }
+  for (const auto& [id, where] : duplicates) {
+    if (!finals.count(id)) {
+      all.problems.push_back({0, where + ": a duplicate of a document with no final record"});
+    }
+  }
+  return all;
+}
+
 }  // namespace redact

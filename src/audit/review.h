@@ -108,4 +108,14 @@ std::string FormatVerification(const AuditReadResult& log, const std::vector<Out
 // True when the chain is whole, every line was read, and no output changed.
 bool Verified(const AuditReadResult& log, const std::vector<OutputCheck>& outputs);
 
+// A folder of audit segments (`redact worker`'s OUTDIR/audit/WORKER.jsonl,
+// `run --shard`'s shard-I-of-N.jsonl) read as one log: each *.jsonl is read and
+// its own chain verified (ReadAuditLog), then the records are concatenated in
+// name order, and every problem and break is named "SEGMENT: ..." (line numbers
+// are the segment's). Across segments, a document (its queue key, else its file
+// and input SHA-256) with more than one document record is a problem, and so is
+// a `duplicate` record whose document has none (no final record). kIo if the
+// folder cannot be read or holds no segment.
+Result<AuditReadResult> ReadAuditSegments(const std::string& folder);
+
 }  // namespace redact

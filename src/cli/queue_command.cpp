@@ -165,7 +165,7 @@ int Worker(const QueueArgs& a, const RedisUrl& url) {
   return s->failed || s->dead ? kExitDocumentFailed : kExitOk;
 }
 
-int Status(const RedisUrl& url) {
+int ShowStatus(const RedisUrl& url) {
   WorkQueue queue(url, Backoff{.give_up_after = std::chrono::seconds(5)});
   Result<bool> exists = queue.StreamExists();
   if (!exists || !*exists) {
@@ -176,7 +176,7 @@ int Status(const RedisUrl& url) {
               << "\n";
     return kExitUsage;
   }
-  Result<QueueStatus> st = queue.Status();
+  Result<QueueStatus> st = queue.Snapshot();
   if (!st) {
     std::cerr << "redact: " << st.error().message << "\n";
     return kExitUsage;
@@ -214,7 +214,7 @@ int QueueMain(const CLI::App& app, const QueueArgs& a) {
   }
   if (submit) return Submit(a, *url);
   if (worker) return Worker(a, *url);
-  return Status(*url);
+  return ShowStatus(*url);
 }
 
 }  // namespace redact::cli

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "audit/decisions.h"
@@ -60,7 +61,9 @@ int Review(const ReviewArgs& args) {
     std::cerr << "redact: --originals only adds context to the --html report; give --html FILE\n";
     return kExitUsage;
   }
-  Result<AuditReadResult> log = ReadAuditLog(args.audit);
+  // A folder is a set of segments (queue workers, shards) read as one log.
+  const bool folder = std::filesystem::is_directory(args.audit);
+  Result<AuditReadResult> log = folder ? ReadAuditSegments(args.audit) : ReadAuditLog(args.audit);
   if (!log) {
     std::cerr << "redact: " << log.error().message << "\n";
     return kExitUsage;
@@ -70,7 +73,8 @@ int Review(const ReviewArgs& args) {
     std::cerr << "redact: " << args.audit << ": " << p.Describe() << " (line skipped)\n";
   }
   const ReviewSummary summary = Summarize(*log);
-  const std::vector<OutputCheck> outputs = CheckOutputs(*log, args.audit);
+  const std::vector<OutputCheck> outputs =
+      CheckOutputs(*log, folder ? args.audit + "/segment.jsonl" : args.audit);
   std::cout << (args.verify ? FormatVerification(*log, outputs)
                             : FormatSummary(summary, outputs, *log));
   if (!args.html.empty()) {

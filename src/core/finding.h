@@ -33,6 +33,16 @@ struct Finding {
   std::vector<int> words;     // indices into Page::words that the span touches
   double score = 1.0;         // 0..1
   WordSource source = WordSource::kText;
+  // True when a reader of the input could not see the matched text (white on
+  // white, invisible rendering, under an opaque image, an optional-content
+  // layer that is off, outside the CropBox, a note's contents that are not
+  // drawn). Hidden text never reaches the output's text layer; the finding is
+  // still reported, and still redacted wherever the value is visible.
+  bool hidden = false;
+  // Where the text was, when not in a page's content: "annotation",
+  // "form-field", or for page 0 (the document itself) "outline", "page-label",
+  // "attachment", "attachment-name", "info:<Key>", "xmp". Empty for content.
+  std::string place;
 };
 
 }  // namespace redact

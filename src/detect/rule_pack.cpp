@@ -120,8 +120,8 @@ Status CheckRule(const Rule& rule) {
   if (rule.category.empty()) return ConfigError("missing 'category'");
   if (rule.pattern.empty()) return ConfigError("missing 'pattern'");
   if (!rule.validate.empty() && FindValidator(rule.validate) == nullptr) {
-    return ConfigError("unknown validator '" + rule.validate +
-                       "' (known: luhn, mod97, uk-nino, nhs-mod11)");
+    return ConfigError("unknown validator '" + rule.validate + "' (known: " +
+                       KnownValidators() + ")");
   }
   return OkStatus();
 }

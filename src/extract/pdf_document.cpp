@@ -128,6 +128,12 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::Open(std::string bytes,
 
 int PdfDocument::page_count() const { return impl_->document->pages(); }
 
+std::vector<DocumentPlace> PdfDocument::DocumentPlaces() const {
+  return ReadDocumentPlaces(*impl_->document);
+}
+
+const std::string& PdfDocument::bytes() const { return impl_->bytes; }
+
 Result<Page> PdfDocument::ExtractPage(int index) const {
   auto loaded = impl_->LoadPage(index);
   if (!loaded) return loaded.error();

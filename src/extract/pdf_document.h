@@ -34,6 +34,7 @@
 #include "core/page.h"
 #include "core/raster.h"
 #include "core/status.h"
+#include "extract/document_places.h"
 
 namespace redact {
 
@@ -68,6 +69,14 @@ class PdfDocument {
   // if the image would exceed `max_pixels` (checked before anything is
   // allocated), kConfig if dpi <= 0, kUnreadable if Poppler renders nothing.
   Result<Raster> RenderPage(int index, int dpi, long long max_pixels = 400'000'000LL) const;
+
+  // The document-level places that hold text (outline, page labels,
+  // attachments, Info, XMP): see extract/document_places.h.
+  std::vector<DocumentPlace> DocumentPlaces() const;
+
+  // The PDF as opened, for readers that parse it with another library (qpdf:
+  // extract/annotations.h, extract/hidden_text.h). Owned by this document.
+  const std::string& bytes() const;
 
  private:
   struct Impl;

@@ -40,7 +40,7 @@ nlohmann::json BoxesJson(const std::vector<Box>& boxes) {
 nlohmann::json FindingRecord(const std::string& file, const std::string& doc_sha256,
                              const Finding& f, const std::string& id,
                              const std::string& hmac_key) {
-  return {{"type", "finding"},
+  nlohmann::json rec = {{"type", "finding"},
           {"file", file},
           {"id", id},
           {"doc", doc_sha256},
@@ -55,6 +55,10 @@ nlohmann::json FindingRecord(const std::string& file, const std::string& doc_sha
           {"score", std::round(f.score * 1000.0) / 1000.0},
           {"digest", HmacDigest(hmac_key, f.text)},
           {"preview", MaskPreview(f.text)}};
+  // Only when set, so that records of ordinary page text keep their old form.
+  if (f.hidden) rec["hidden"] = true;
+  if (!f.place.empty()) rec["place"] = f.place;
+  return rec;
 }
 
 nlohmann::json DocumentRecord(const std::string& file, const DocumentOutcome& o,

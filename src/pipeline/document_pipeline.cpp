@@ -9,6 +9,9 @@
 
 #include "audit/digest.h"
 #include "core/file_util.h"
+#include "extract/annotations.h"
+#include "extract/document_places.h"
+#include "extract/hidden_text.h"
 #include "extract/image_document.h"
 #include "extract/ocr_engine.h"
 #include "extract/ocr_selection.h"
@@ -34,6 +37,19 @@ struct PageWork {
   int ocr_rotation = 0;
   // The output image when it was already made for OCR (and fitted the budget).
   std::optional<Raster> image;
+  // What the words are: a page as displayed; the text of a page that a reader
+  // cannot see (never written: no text layer, no .txt); or page 0, the
+  // document's own places (outline, labels, attachments, metadata; never
+  // written). Page works come first, in page order, the others after them.
+  enum class Kind { kPage, kHidden, kDocument } kind = Kind::kPage;
+  // kPage: the page's words that a reader cannot see, set aside by ReadPage,
+  // with where each was ("" = page content, else an annotation's place).
+  Page hidden;
+  std::vector<std::string> hidden_places;
+  // kPage: the annotations drawn on the page (for the audit's `place`).
+  std::vector<AnnotationText> shown_annotations;
+  // kDocument: the places the page-0 text was made of.
+  std::vector<DocumentPlace> places;
 };
 using PageWorks = std::vector<std::unique_ptr<PageWork>>;
 
@@ -41,6 +57,11 @@ using PageWorks = std::vector<std::unique_ptr<PageWork>>;
 struct OpenedDocument {
   InputKind kind = InputKind::kUnknown;
   std::unique_ptr<PdfDocument> pdf;
+  // For a PDF, readers of pdf->bytes() (declared after pdf, so destroyed
+  // first); null when qpdf cannot read the file, which then has no
+  // annotation texts and no hidden words.
+  std::unique_ptr<AnnotationReader> annotations;
+  std::unique_ptr<HiddenTextProbe> hidden;
   std::unique_ptr<ImageDocument> image;
   std::vector<Page> text_pages;
   int page_count() const {
@@ -90,6 +111,12 @@ Result<OpenedDocument> Open(const std::string& bytes, const PipelineOptions& opt
       Result<std::unique_ptr<PdfDocument>> pdf = PdfDocument::Open(bytes, options.password);
       if (!pdf) return pdf.error();
       doc.pdf = std::move(*pdf);
+      if (auto annots = AnnotationReader::Open(doc.pdf->bytes(), options.password)) {
+        doc.annotations = std::move(*annots);
+      }
+      if (auto probe = HiddenTextProbe::Open(doc.pdf->bytes(), options.password)) {
+        doc.hidden = std::move(*probe);
+      }
       return doc;
     }
   }
@@ -106,6 +133,55 @@ bool WantsOcr(const PdfDocument& pdf, int index, const Page& page, OcrMode mode)
   if (page.words.empty()) return true;
   Result<Raster> probe = pdf.RenderPage(index, kInkProbeDpi);
   return probe && TextLayerMissesInk(page, *probe);
+}
+
+// Adds a run of hidden words (one line) found at `place`.
+void AddHidden(PageWork& work, std::vector<Word> words, const std::string& place) {
+  if (words.empty()) return;
+  words.back().line_end = true;
+  for (Word& w : words) {
+    work.hidden.words.push_back(std::move(w));
+    work.hidden_places.push_back(place);
+  }
+}
+
+// Moves the words of a PDF page that a reader cannot see into work.hidden
+// (extract/hidden_text.h), and adds there the annotation and form texts that
+// the page does not show (extract/annotations.h).
+void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work) {
+  work.hidden.number = work.page.number;
+  work.hidden.width = work.page.width;
+  work.hidden.height = work.page.height;
+  work.hidden.rotation = work.page.rotation;
+  std::vector<AnnotationText> annots;
+  if (doc.annotations) annots = doc.annotations->PageTexts(index);
+  std::vector<Box> shown;
+  for (const AnnotationText& a : annots) {
+    if (a.shown) shown.push_back(a.box);
+  }
+  for (const AnnotationText& a : annots) {
+    if (!a.shown || !PageShows(work.page, a.box, a.text)) {
+      AddHidden(work, WordsInBox(a.text, a.box), a.place);
+    } else {
+      work.shown_annotations.push_back(a);
+    }
+  }
+  if (!doc.hidden) return;
+  AddHidden(work, doc.hidden->UnshownWords(index, work.page), "");
+  const std::vector<bool> hidden = doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown);
+  std::vector<Word> visible, invisible;
+  for (size_t i = 0; i < work.page.words.size(); ++i) {
+    Word& w = work.page.words[i];
+    if (!hidden[i]) {
+      visible.push_back(std::move(w));
+      continue;
+    }
+    // The line a hidden word ended still ends where the reader sees it.
+    if (w.line_end && !visible.empty()) visible.back().line_end = true;
+    invisible.push_back(std::move(w));
+  }
+  work.page.words = std::move(visible);
+  AddHidden(work, std::move(invisible), "");
 }
 
 // Keeps `image` as the page's output image if it fits what is left of `budget`.
@@ -161,6 +237,7 @@ Result<std::unique_ptr<PageWork>> ReadPage(const OpenedDocument& doc, int index,
     Result<Page> page = doc.pdf->ExtractPage(index);
     if (!page) return page.error();
     work->page = std::move(*page);
+    SetAsideHidden(doc, index, *work);
     if (WantsOcr(*doc.pdf, index, work->page, options.ocr)) {
       Result<Raster> image = doc.pdf->RenderPage(index, options.ocr_dpi, options.max_page_pixels);
       if (!image) return image.error();
@@ -221,12 +298,58 @@ void AbsorbUnsureNeighbours(PageWork& work) {
   }
 }
 
+// The work of a page's hidden words (set aside by ReadPage), detected.
+std::unique_ptr<PageWork> HiddenWork(PageWork& page, const RuleSet& rules) {
+  auto work = std::make_unique<PageWork>();
+  work->kind = PageWork::Kind::kHidden;
+  work->page = std::move(page.hidden);
+  work->hidden_places = std::move(page.hidden_places);
+  work->text = std::make_unique<PageText>(work->page);
+  work->findings = rules.Detect(*work->text, work->page.number);
+  return work;
+}
+
+// Page 0: the document's own places (extract/document_places.h), detected.
+std::unique_ptr<PageWork> DocumentWork(const PdfDocument& pdf, const RuleSet& rules) {
+  auto work = std::make_unique<PageWork>();
+  work->kind = PageWork::Kind::kDocument;
+  work->places = pdf.DocumentPlaces();
+  work->page = DocumentPlacesPage(work->places);
+  work->text = std::make_unique<PageText>(work->page);
+  work->findings = rules.Detect(*work->text, 0);
+  return work;
+}
+
+// Where a finding was (the audit's `hidden` and `place`): set once the
+// findings are final, since RedactEveryOccurrence copies them between works.
+void MarkPlaces(PageWork& work) {
+  for (Finding& f : work.findings) {
+    f.hidden = work.kind == PageWork::Kind::kHidden;
+    f.place.clear();
+    switch (work.kind) {
+      case PageWork::Kind::kDocument:
+        f.place = PlaceAt(work.places, f.begin);
+        break;
+      case PageWork::Kind::kHidden:
+        if (!f.words.empty() && static_cast<size_t>(f.words.front()) < work.hidden_places.size()) {
+          f.place = work.hidden_places[static_cast<size_t>(f.words.front())];
+        }
+        break;
+      case PageWork::Kind::kPage:
+        for (const AnnotationText& a : work.shown_annotations) {
+          if (!f.boxes.empty() && a.box.Intersects(f.boxes.front())) f.place = a.place;
+        }
+        break;
+    }
+  }
+}
+
 // Extracts (or OCRs) every page's words and finds what the rules match on it.
 // OCR renders are kept for the output within `image_budget` bytes.
 Result<PageWorks> ExtractAndDetect(const OpenedDocument& doc, const PipelineOptions& options,
                                    const RuleSet& rules, LazyOcrEngine& ocr,
                                    long long image_budget) {
-  PageWorks works;
+  PageWorks works, unseen;
   const int n = doc.page_count();
   works.reserve(n);
   for (int i = 0; i < n; ++i) {
@@ -236,8 +359,11 @@ Result<PageWorks> ExtractAndDetect(const OpenedDocument& doc, const PipelineOpti
     work->text = std::make_unique<PageText>(work->page);
     work->findings = rules.Detect(*work->text, work->page.number, work->source);
     if (work->source == WordSource::kOcr) AbsorbUnsureNeighbours(*work);
+    if (!work->hidden.words.empty()) unseen.push_back(HiddenWork(*work, rules));
     works.push_back(std::move(work));
   }
+  if (doc.pdf) unseen.push_back(DocumentWork(*doc.pdf, rules));
+  for (auto& work : unseen) works.push_back(std::move(work));
   return works;
 }
 
@@ -336,7 +462,7 @@ void RedactEveryOccurrence(PageWorks& works) {
 
 std::string RedactedText(const PageWorks& works, LabelMode labels) {
   std::string out;
-  for (size_t i = 0; i < works.size(); ++i) {
+  for (size_t i = 0; i < works.size() && works[i]->kind == PageWork::Kind::kPage; ++i) {
     if (i > 0) out += '\f';
     out += RedactPageText(works[i]->text->text(), works[i]->findings, labels);
   }
@@ -360,17 +486,34 @@ Result<Raster> OutputImage(const OpenedDocument& doc, int index, PageWork& work,
   return image;
 }
 
+// The findings whose boxes are burnt into `page`: its own, and those of its
+// hidden words. Hidden text does not show, but a box over where it is costs
+// nothing and covers a mistaken judgement of visibility (their word indices
+// belong to the hidden words, so they are dropped: no kept word is touched).
+std::vector<Finding> BurntFindings(const PageWorks& works, const PageWork& page) {
+  std::vector<Finding> findings = page.findings;
+  for (const auto& work : works) {
+    if (work->kind != PageWork::Kind::kHidden || work->page.number != page.page.number) continue;
+    for (Finding f : work->findings) {
+      f.words.clear();
+      findings.push_back(std::move(f));
+    }
+  }
+  return findings;
+}
+
 // Renders, burns and writes every page of a PDF or image input.
 Result<std::string> WriteRedactedPdf(const OpenedDocument& doc, PageWorks& works,
                                      const PipelineOptions& options) {
   RedactedPdfWriter writer;
-  for (size_t i = 0; i < works.size(); ++i) {
+  for (size_t i = 0; i < works.size() && works[i]->kind == PageWork::Kind::kPage; ++i) {
     PageWork& work = *works[i];
     Result<Raster> image = OutputImage(doc, static_cast<int>(i), work, options);
     if (!image) return image.error();
+    const std::vector<Finding> findings = BurntFindings(works, work);
     RedactionPlan plan = work.source == WordSource::kOcr
-                             ? PlanPage(work.page, work.findings, options.labels, kOcrPaddingPt)
-                             : PlanPage(work.page, work.findings, options.labels);
+                             ? PlanPage(work.page, findings, options.labels, kOcrPaddingPt)
+                             : PlanPage(work.page, findings, options.labels);
     if (Status burnt = BurnBoxes(*image, plan); !burnt) return burnt.error();
     if (Status added = writer.AddPage(*image, work.page.width, work.page.height,
                                       plan.KeptWords(work.page));
@@ -419,6 +562,7 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
   if (!works) return works.error();
   ApplyDecisions(*works, options, outcome.doc_sha256);
   RedactEveryOccurrence(*works);
+  for (auto& work : *works) MarkPlaces(*work);
   for (const auto& work : *works) {
     if (work->source == WordSource::kOcr) {
       ++outcome.ocr_pages;

@@ -49,7 +49,6 @@ RedisReply Copy(const redisReply* r) {
   RedisReply out;
   switch (r->type) {
     case REDIS_REPLY_STRING:
-    case REDIS_REPLY_VERB:
       out.type = RedisReply::Type::kString;
       out.str.assign(r->str, r->len);
       break;
@@ -62,8 +61,6 @@ RedisReply Copy(const redisReply* r) {
       out.integer = r->integer;
       break;
     case REDIS_REPLY_ARRAY:
-    case REDIS_REPLY_MAP:
-    case REDIS_REPLY_SET:
       out.type = RedisReply::Type::kArray;
       for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Copy(r->element[i]));
       break;

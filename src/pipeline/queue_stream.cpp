@@ -216,7 +216,7 @@ Status WorkQueue::DeadLetter(const QueueMessage& message, const std::string& rea
   return OkStatus();
 }
 
-Result<QueueStatus> WorkQueue::Status() {
+Result<QueueStatus> WorkQueue::Snapshot() {
   const std::string& s = url().stream;
   QueueStatus st;
   Result<RedisReply> groups = Run({"XINFO", "GROUPS", s});

@@ -122,7 +122,7 @@ class WorkQueue {
                     const std::string& consumer);
 
   // Pending messages of the whole group (for --once: 0 and no lag = drained).
-  Result<QueueStatus> Status();
+  Result<QueueStatus> Snapshot();
 
  private:
   Result<RedisReply> Run(const std::vector<std::string>& args,

@@ -163,7 +163,7 @@ std::optional<QueueMessage> QueueWorker::Next(Thread& t, bool& drained) {
       m && *m) {
     return **m;
   }
-  Result<QueueStatus> st = t.queue.Status();
+  Result<QueueStatus> st = t.queue.Snapshot();
   drained = st && st->waiting == 0 && st->in_flight == 0;
   // Messages held by a dead peer are claimable only after the visibility
   // timeout; poll gently meanwhile.

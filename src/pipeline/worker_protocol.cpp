@@ -40,7 +40,8 @@ json EncodeFinding(const Finding& f) {
           {"category", f.category}, {"label", f.label},  {"action", static_cast<int>(f.action)},
           {"begin", f.begin},     {"end", f.end},        {"text", Bytes(f.text)},
           {"boxes", boxes},       {"words", f.words},    {"score", f.score},
-          {"source", static_cast<int>(f.source)}};
+          {"source", static_cast<int>(f.source)}, {"hidden", f.hidden},
+          {"place", f.place}};
 }
 
 Finding DecodeFinding(const json& j) {
@@ -61,6 +62,8 @@ Finding DecodeFinding(const json& j) {
   f.words = j.at("words").get<std::vector<int>>();
   f.score = j.at("score").get<double>();
   f.source = EnumAt<WordSource>(j, "source", static_cast<int>(WordSource::kOcr));
+  f.hidden = j.value("hidden", false);
+  f.place = j.value("place", std::string());
   return f;
 }
 

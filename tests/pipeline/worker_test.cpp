@@ -124,6 +124,8 @@ TEST_F(WorkerTest, AWorkerKilledBetweenDocumentsIsReplacedWithoutBlame) {
   // Kill every worker this process started (only ours: children of this process).
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const std::string stat = [&] {
       std::ifstream in(entry.path() / "stat");
       return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -134,7 +136,7 @@ TEST_F(WorkerTest, AWorkerKilledBetweenDocumentsIsReplacedWithoutBlame) {
     std::string state;
     pid_t ppid = 0;
     fields >> state >> ppid;
-    if (ppid == ::getpid()) ::kill(std::stoi(entry.path().filename().string()), SIGKILL);
+    if (ppid == ::getpid()) ::kill(std::stoi(name), SIGKILL);
   }
   ::usleep(100000);
   EXPECT_EQ(runner.Run(kSample).status, DocumentStatus::kRedacted);

@@ -1,0 +1,247 @@
+// qpdf 11: use std::shared_ptr, not the deprecated PointerHolder.
+#define POINTERHOLDER_TRANSITION 4
+
+#include "extract/hidden_text.h"
+
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <set>
+#include <unordered_map>
+
+#include "extract/annotations.h"
+
+namespace redact {
+namespace {
+
+// A colour change below this (0..255, per channel) is not something a reader
+// notices: near-white text on white is as hidden as white.
+constexpr int kNoticeableChange = 40;
+// A word of the revealed copy is the page's own word when a word of the same
+// text sits this close (points) to it.
+constexpr double kSamePlacePt = 3.0;
+
+// Passes a content stream through unchanged except for the operators that
+// show text (Tj, TJ, ' and "), which are dropped with their operands. Text
+// state, colours and the graphics state are kept, so everything else draws
+// exactly as before.
+class DropTextShowing : public QPDFObjectHandle::TokenFilter {
+ public:
+  void handleToken(QPDFTokenizer::Token const& token) override {
+    pending_.push_back(token);
+    if (token.getType() != QPDFTokenizer::tt_word) return;
+    const std::string& op = token.getValue();
+    if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
+      pending_.clear();
+      write(" ", 1);
+      return;
+    }
+    Flush();
+  }
+  void handleEOF() override { Flush(); }
+
+ private:
+  void Flush() {
+    for (const QPDFTokenizer::Token& t : pending_) writeToken(t);
+    pending_.clear();
+  }
+  std::vector<QPDFTokenizer::Token> pending_;
+};
+
+void FilterForms(QPDFObjectHandle resources, std::set<QPDFObjGen>& seen, int depth) {
+  if (depth > 16 || !resources.isDictionary()) return;
+  QPDFObjectHandle xobjects = resources.getKey("/XObject");
+  if (!xobjects.isDictionary()) return;
+  for (const std::string& key : xobjects.getKeys()) {
+    QPDFObjectHandle x = xobjects.getKey(key);
+    if (!x.isStream() || !x.getDict().getKey("/Subtype").isNameAndEquals("/Form")) continue;
+    if (x.isIndirect() && !seen.insert(x.getObjGen()).second) continue;
+    x.addTokenFilter(std::make_shared<DropTextShowing>());
+    FilterForms(x.getDict().getKey("/Resources"), seen, depth + 1);
+  }
+}
+
+std::string Write(QPDF& qpdf) {
+  QPDFWriter writer(qpdf);
+  writer.setOutputMemory();
+  writer.setPreserveEncryption(false);
+  writer.write();
+  std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
+  return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+}
+
+void Load(QPDF& qpdf, const std::string& bytes, const std::string& password) {
+  qpdf.setSuppressWarnings(true);
+  qpdf.processMemoryFile("input", bytes.data(), bytes.size(),
+                         password.empty() ? nullptr : password.c_str());
+}
+
+// The copy without text: see the header.
+std::string WithoutText(const std::string& bytes, const std::string& password) {
+  QPDF qpdf;
+  Load(qpdf, bytes, password);
+  std::set<QPDFObjGen> seen;
+  for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
+    page.addContentTokenFilter(std::make_shared<DropTextShowing>());
+    FilterForms(page.getAttribute("/Resources", false), seen, 0);
+  }
+  return Write(qpdf);
+}
+
+struct Frames {
+  DisplayedFrame shown, revealed;
+};
+
+// The copy with every layer on and no cropping; `frames` gets each page's
+// frame as the input shows it and as the copy does. Returns "" when there is
+// nothing to reveal.
+std::string Revealed(const std::string& bytes, const std::string& password,
+                     std::vector<Frames>& frames) {
+  QPDF qpdf;
+  Load(qpdf, bytes, password);
+  bool reveals = false;
+  QPDFObjectHandle oc = qpdf.getRoot().getKey("/OCProperties");
+  if (oc.isDictionary()) {
+    QPDFObjectHandle config = oc.getKey("/D");
+    if (config.isDictionary()) {
+      config.removeKey("/OFF");
+      config.removeKey("/AS");
+      config.replaceKey("/BaseState", QPDFObjectHandle::newName("/ON"));
+    }
+    reveals = true;
+  }
+  for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
+    Frames f{FrameOfPage(page), FrameOfPage(page, true)};
+    if (!(f.shown.crop == f.revealed.crop)) reveals = true;
+    frames.push_back(f);
+    page.getObjectHandle().replaceKey("/CropBox", page.getMediaBox().shallowCopy());
+  }
+  return reveals ? Write(qpdf) : std::string();
+}
+
+Box Centre(const Box& b) {
+  const double x = (b.x0 + b.x1) / 2, y = (b.y0 + b.y1) / 2;
+  return Box{x, y, x, y};
+}
+
+bool Inside(const Box& word, const std::vector<Box>& boxes) {
+  const Box c = Centre(word);
+  for (const Box& b : boxes) {
+    if (c.x0 >= b.x0 && c.x0 <= b.x1 && c.y0 >= b.y0 && c.y0 <= b.y1) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct HiddenTextProbe::Impl {
+  std::unique_ptr<PdfDocument> without_text;
+  std::unique_ptr<PdfDocument> revealed;  // null when there is nothing to reveal
+  std::vector<Frames> frames;
+};
+
+HiddenTextProbe::HiddenTextProbe(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HiddenTextProbe::~HiddenTextProbe() = default;
+
+Result<std::unique_ptr<HiddenTextProbe>> HiddenTextProbe::Open(const std::string& bytes,
+                                                               const std::string& password) {
+  auto impl = std::make_unique<Impl>();
+  std::string stripped, revealed;
+  try {
+    stripped = WithoutText(bytes, password);
+    revealed = Revealed(bytes, password, impl->frames);
+  } catch (const std::exception& e) {
+    return MakeError(ErrorKind::kUnreadable, std::string("qpdf cannot rewrite the PDF: ") + e.what());
+  }
+  Result<std::unique_ptr<PdfDocument>> a = PdfDocument::Open(std::move(stripped), "");
+  if (!a) return a.error();
+  impl->without_text = std::move(*a);
+  if (!revealed.empty()) {
+    Result<std::unique_ptr<PdfDocument>> b = PdfDocument::Open(std::move(revealed), "");
+    if (b) impl->revealed = std::move(*b);
+  }
+  return std::unique_ptr<HiddenTextProbe>(new HiddenTextProbe(std::move(impl)));
+}
+
+bool HiddenTextProbe::may_have_unshown_words() const { return impl_->revealed != nullptr; }
+
+std::vector<bool> HiddenTextProbe::HiddenWords(const PdfDocument& original, int index,
+                                               const Page& page,
+                                               const std::vector<Box>& shown_boxes) const {
+  std::vector<bool> hidden(page.words.size(), false);
+  if (page.words.empty()) return hidden;
+  Result<Raster> with = original.RenderPage(index, kVisibilityDpi);
+  if (!with || index >= impl_->without_text->page_count()) return hidden;
+  Result<Raster> without = impl_->without_text->RenderPage(index, kVisibilityDpi);
+  if (!without || pixGetWidth(with->pix.get()) != pixGetWidth(without->pix.get()) ||
+      pixGetHeight(with->pix.get()) != pixGetHeight(without->pix.get())) {
+    return hidden;
+  }
+  for (size_t i = 0; i < page.words.size(); ++i) {
+    const Word& w = page.words[i];
+    if (Inside(w.box, shown_boxes)) continue;
+    hidden[i] = !InkDiffers(*with, *without, w.box);
+  }
+  return hidden;
+}
+
+std::vector<Word> HiddenTextProbe::UnshownWords(int index, const Page& page) const {
+  std::vector<Word> out;
+  if (!impl_->revealed || index < 0 || index >= impl_->revealed->page_count() ||
+      static_cast<size_t>(index) >= impl_->frames.size()) {
+    return out;
+  }
+  Result<Page> revealed = impl_->revealed->ExtractPage(index);
+  if (!revealed) return out;
+  const Frames& frames = impl_->frames[static_cast<size_t>(index)];
+  auto to_page = [&](const Box& b) { return frames.shown.ToDisplayed(frames.revealed.ToUser(b)); };
+  std::unordered_multimap<std::string, Box> own;
+  for (const Word& w : page.words) own.emplace(w.text, Centre(w.box));
+  for (Word& w : revealed->words) {
+    w.box = to_page(w.box);
+    for (Box& g : w.glyphs) g = to_page(g);
+    const Box c = Centre(w.box);
+    bool known = false;
+    auto [first, last] = own.equal_range(w.text);
+    for (auto it = first; it != last && !known; ++it) {
+      known = std::abs(it->second.x0 - c.x0) < kSamePlacePt &&
+              std::abs(it->second.y0 - c.y0) < kSamePlacePt;
+    }
+    if (!known) out.push_back(std::move(w));
+  }
+  return out;
+}
+
+bool InkDiffers(const Raster& with_text, const Raster& without_text, const Box& box) {
+  PIX* a = with_text.pix.get();
+  PIX* b = without_text.pix.get();
+  const double scale = with_text.dpi / 72.0;
+  const int w = static_cast<int>(pixGetWidth(a)), h = static_cast<int>(pixGetHeight(a));
+  const int x0 = std::max(0, static_cast<int>(std::floor(box.x0 * scale)));
+  const int y0 = std::max(0, static_cast<int>(std::floor(box.y0 * scale)));
+  const int x1 = std::min(w, static_cast<int>(std::ceil(box.x1 * scale)));
+  const int y1 = std::min(h, static_cast<int>(std::ceil(box.y1 * scale)));
+  const l_uint32* da = pixGetData(a);
+  const l_uint32* db = pixGetData(b);
+  const int wpl_a = pixGetWpl(a), wpl_b = pixGetWpl(b);
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      const l_uint32 pa = da[static_cast<size_t>(y) * wpl_a + x];
+      const l_uint32 pb = db[static_cast<size_t>(y) * wpl_b + x];
+      if (pa == pb) continue;
+      for (int shift = 8; shift <= 24; shift += 8) {
+        const int ca = static_cast<int>((pa >> shift) & 0xFF), cb = static_cast<int>((pb >> shift) & 0xFF);
+        if (std::abs(ca - cb) > kNoticeableChange) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace redact
