@@ -25,6 +25,7 @@ std::string BadScans() { return std::string(REDACT_TEST_DATA) + "/scans-bad"; }
 const std::vector<std::string> kPage1Secrets = {
     "OFFICIAL-SENSITIVE", "10.20.30.40", "192.168.1.77", "Kestrel", "NIGHTJAR",
     "ub4dor", "harper@", "7946 0958", "900123", "900456", "5500-0000-0000-0004",
+    "4111 1111", "11111111",
 };
 const std::vector<std::string> kPage2Secrets = {
     "TOP SECRET", "foi.officer", "496 0123", "192.168.1.77", "NIGHTJAR",
