@@ -65,6 +65,21 @@ bool MentionsOutOfMemory(std::string text) {
   return false;
 }
 
+// In a sanitizer build a worker's fatal signal or memory error is reported by
+// the sanitizer, which then exits: its report names the crash instead.
+std::string SanitizerReport(const std::string& tail) {
+  // The last mention is the report's SUMMARY line, which survives in the tail
+  // however long the stack trace above it.
+  const std::string marker = "AddressSanitizer: ";
+  const size_t at = tail.rfind(marker);
+  if (at == std::string::npos) return "";
+  std::string what = tail.substr(at + marker.size());
+  what = what.substr(0, what.find_first_of(" \n"));
+  if (what == "SEGV") return "worker killed by SIGSEGV";
+  if (what == "BUS" || what == "FPE" || what == "ILL" || what == "ABRT") return "worker killed by SIG" + what;
+  return "worker crashed (AddressSanitizer: " + what + ")";
+}
+
 // Spawns `exe worker-process` with `channel` as fd 3 and `err` as its stderr.
 Result<pid_t> Spawn(const std::string& exe, int channel, int err) {
   posix_spawn_file_actions_t actions;
@@ -218,6 +233,9 @@ Error WorkerProcess::Death() {
     return MakeError(ErrorKind::kCrash, why);
   }
   if (got > 0 && WIFEXITED(status)) {
+    if (std::string why = SanitizerReport(stderr_tail_); !why.empty()) {
+      return MakeError(ErrorKind::kCrash, why);
+    }
     return MakeError(ErrorKind::kCrash, "worker exited with status " +
                                             std::to_string(WEXITSTATUS(status)) +
                                             " before answering");

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,6 +18,7 @@
 #include "core/file_util.h"
 #include "pipeline/document_pipeline.h"
 #include "pipeline/document_runner.h"
+#include "pipeline/sandbox.h"
 #include "pipeline/worker_process.h"
 #include "pipeline/worker_protocol.h"
 
@@ -218,6 +222,31 @@ TEST_F(WorkerTest, DestroyingTheWorkerEndsTheProcess) {
     EXPECT_TRUE(Alive(pid));
   }
   EXPECT_FALSE(Alive(pid));
+}
+
+// The filter itself, in a forked child: reading works, writing, creating and
+// networking are refused, exec kills.
+TEST(Sandbox, AllowsReadingAndRefusesWritingNetworkAndExec) {
+  const std::string victim = (fs::temp_directory_path() / "redact-sandbox-victim").string();
+  ::unlink(victim.c_str());
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (!ApplyWorkerLimits(1LL << 30) || !EnterSandbox()) ::_exit(10);
+    if (::open(kSample.c_str(), O_RDONLY) < 0) ::_exit(11);
+    if (::open(victim.c_str(), O_WRONLY | O_CREAT, 0600) >= 0 || errno != EACCES) ::_exit(12);
+    if (::open(kSample.c_str(), O_RDWR) >= 0) ::_exit(13);
+    if (::socket(AF_INET, SOCK_STREAM, 0) >= 0 || errno != EACCES) ::_exit(14);
+    if (::unlink(kSample.c_str()) == 0) ::_exit(15);
+    char* const argv[] = {const_cast<char*>("/bin/true"), nullptr};
+    ::execve("/bin/true", argv, nullptr);
+    ::_exit(16);  // exec returned: not killed
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with step " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGSYS);
+  EXPECT_FALSE(fs::exists(victim));
 }
 
 TEST(WorkerProtocol, OutcomesRoundTripWithArbitraryBytes) {
