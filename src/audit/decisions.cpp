@@ -1,27 +1,13 @@
 #include "audit/decisions.h"
 
-#include <ctime>
+#include "audit/record_fields.h"
 
 namespace redact {
 namespace {
 
 using nlohmann::json;
 
-std::string StringField(const json& record, const char* name) {
-  auto it = record.find(name);
-  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool IsType(const json& record, const char* type) { return StringField(record, "type") == type; }
-
-std::string UtcNowIso() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+bool IsType(const json& record, const char* type) { return StrField(record, "type") == type; }
 
 // The first thing that makes the log untrustworthy, for an error message.
 std::string FirstFault(const AuditReadResult& log) {
@@ -38,11 +24,11 @@ std::string FirstFault(const AuditReadResult& log) {
 
 DecisionKey DecisionKeyOf(const json& record) {
   DecisionKey key;
-  key.doc = StringField(record, "doc");
+  key.doc = StrField(record, "doc");
   auto page = record.find("page");
   key.page = page != record.end() && page->is_number_integer() ? page->get<int>() : 0;
-  key.rule = StringField(record, "rule");
-  key.digest = StringField(record, "digest");
+  key.rule = StrField(record, "rule");
+  key.digest = StrField(record, "digest");
   return key;
 }
 
@@ -55,8 +41,8 @@ Decisions Decisions::FromRecords(const std::vector<json>& records, const std::ve
     const json& r = records[i];
     const int line = i < lines.size() ? lines[i] : 0;
     if (IsType(r, "finding")) {
-      std::string id = StringField(r, "id");
-      if (StringField(r, "action") == "flag") {
+      std::string id = StrField(r, "id");
+      if (StrField(r, "action") == "flag") {
         flagged[id] = DecisionKeyOf(r);
       } else {
         flagged.erase(id);
@@ -66,9 +52,9 @@ Decisions Decisions::FromRecords(const std::vector<json>& records, const std::ve
     if (!IsType(r, "decision")) continue;
     Decision d;
     d.line = line;
-    d.finding_id = StringField(r, "finding");
-    d.reason = StringField(r, "reason");
-    const std::string verdict = StringField(r, "decision");
+    d.finding_id = StrField(r, "finding");
+    d.reason = StrField(r, "reason");
+    const std::string verdict = StrField(r, "decision");
     auto found = flagged.find(d.finding_id);
     if (verdict != "accept" && verdict != "reject") {
       out.ignored_.push_back({line, "decision is neither accept nor reject"});
@@ -94,7 +80,7 @@ std::optional<Action> Decisions::For(std::string_view doc_sha256, int page,
 
 const Decision* Decisions::ForFinding(const json& finding) const {
   DecisionKey key = DecisionKeyOf(finding);
-  if (auto id = key_by_finding_.find(StringField(finding, "id")); id != key_by_finding_.end()) {
+  if (auto id = key_by_finding_.find(StrField(finding, "id")); id != key_by_finding_.end()) {
     key = id->second;
   }
   auto it = by_key_.find(key);
@@ -118,7 +104,7 @@ Result<json> FindFlaggedFinding(const AuditReadResult& log, const std::string& p
                                 const std::string& id) {
   std::vector<size_t> hits;
   for (size_t i = 0; i < log.records.size(); ++i) {
-    if (IsType(log.records[i], "finding") && StringField(log.records[i], "id") == id)
+    if (IsType(log.records[i], "finding") && StrField(log.records[i], "id") == id)
       hits.push_back(i);
   }
   if (hits.empty()) return MakeError(ErrorKind::kConfig, "no finding " + id + " in " + path);
@@ -130,7 +116,7 @@ Result<json> FindFlaggedFinding(const AuditReadResult& log, const std::string& p
                      "finding id " + id + " is not unique in " + path + " (lines " + where + ")");
   }
   const json& f = log.records[hits[0]];
-  if (StringField(f, "action") != "flag") {
+  if (StrField(f, "action") != "flag") {
     return MakeError(ErrorKind::kConfig,
                      "finding " + id + " (line " + std::to_string(log.record_lines[hits[0]]) +
                          ") was redacted, not flagged: only flagged findings take a decision");
@@ -162,7 +148,7 @@ Result<json> RecordDecision(const std::string& audit_path, const DecisionRequest
                  {"decision", request.accept ? "accept" : "reject"},
                  {"reason", request.reason},
                  {"reviewer", request.reviewer},
-                 {"decided", UtcNowIso()}};
+                 {"decided", UtcNow()}};
   for (const char* copied : {"file", "doc", "page", "rule", "category", "digest"}) {
     if (finding->contains(copied)) record[copied] = (*finding)[copied];
   }

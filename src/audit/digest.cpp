@@ -66,7 +66,7 @@ std::string HmacDigest(std::string_view key, std::string_view text) {
            reinterpret_cast<const unsigned char*>(text.data()), text.size(), md, &len) == nullptr) {
     throw std::runtime_error("OpenSSL HMAC-SHA-256 failed");
   }
-  return audit_internal::HexEncode(md, len);
+  return HexEncode(md, len);
 }
 
 std::string MaskPreview(std::string_view text) {

@@ -1,4 +1,4 @@
-// Hex encoding and random hex strings, shared by the audit stage only (digests,
+// Random hex strings, shared by the audit stage only (digests,
 // run ids, generated keys). Not part of the stage's interface.
 #pragma once
 
@@ -9,19 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace redact::audit_internal {
+#include "core/file_util.h"  // HexEncode
 
-// Lower-case hex of `n` bytes.
-inline std::string HexEncode(const unsigned char* bytes, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 15]);
-  }
-  return out;
-}
+namespace redact::audit_internal {
 
 // `n` bytes from OpenSSL's CSPRNG, as hex. A CSPRNG that cannot be seeded is an
 // unrecoverable set-up failure, so it throws std::runtime_error.

@@ -8,6 +8,7 @@
 
 #include "audit/decisions.h"
 #include "core/file_util.h"
+#include "audit/record_fields.h"
 
 namespace redact {
 namespace {
@@ -15,24 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string Str(const json& r, const char* name) {
-  auto it = r.find(name);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int Int(const json& r, const char* name) {
-  auto it = r.find(name);
-  return it != r.end() && it->is_number() ? it->get<int>() : 0;
-}
-
-double Num(const json& r, const char* name) {
-  auto it = r.find(name);
-  return it != r.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
 // Findings and their document record share run, file and input hash.
 std::string DocumentKey(const json& r) {
-  return Str(r, "run") + '\n' + Str(r, "file") + '\n' + Str(r, "doc");
+  return StrField(r, "run") + '\n' + StrField(r, "file") + '\n' + StrField(r, "doc");
 }
 
 void Tally(FindingTally& t, bool flag) { ++(flag ? t.flag : t.redact); }
@@ -41,15 +27,15 @@ void AddDocument(ReviewSummary& s, const json& r, int line,
                  std::map<std::string, std::vector<size_t>>& unassigned) {
   DocumentSummary d;
   d.line = line;
-  d.run = Str(r, "run");
-  d.file = Str(r, "file");
-  d.doc = Str(r, "doc");
-  d.kind = Str(r, "kind");
-  d.status = Str(r, "status");
-  d.error = Str(r, "error");
-  d.pages = Int(r, "pages");
-  d.ocr_pages = Int(r, "ocr_pages");
-  d.redactions = Int(r, "redactions");
+  d.run = StrField(r, "run");
+  d.file = StrField(r, "file");
+  d.doc = StrField(r, "doc");
+  d.kind = StrField(r, "kind");
+  d.status = StrField(r, "status");
+  d.error = StrField(r, "error");
+  d.pages = IntField(r, "pages");
+  d.ocr_pages = IntField(r, "ocr_pages");
+  d.redactions = IntField(r, "redactions");
   auto it = unassigned.find(DocumentKey(r));
   if (it != unassigned.end()) {
     d.finding_records = std::move(it->second);
@@ -61,14 +47,14 @@ void AddDocument(ReviewSummary& s, const json& r, int line,
 
 void CountFindingsOfDocuments(ReviewSummary& s, const std::vector<json>& records) {
   for (DocumentSummary& d : s.documents) {
-    for (size_t i : d.finding_records) Tally(d.findings, Str(records[i], "action") == "flag");
+    for (size_t i : d.finding_records) Tally(d.findings, StrField(records[i], "action") == "flag");
   }
 }
 
 PendingFlag MakePending(const json& r, int line) {
-  return PendingFlag{line,           Str(r, "id"),       Str(r, "file"),    Str(r, "doc"),
-                     Str(r, "rule"), Str(r, "category"), Str(r, "preview"), Int(r, "page"),
-                     Num(r, "score")};
+  return PendingFlag{line,           StrField(r, "id"),       StrField(r, "file"),    StrField(r, "doc"),
+                     StrField(r, "rule"), StrField(r, "category"), StrField(r, "preview"), IntField(r, "page"),
+                     NumField(r, "score")};
 }
 
 void SortRiskiestFirst(std::vector<PendingFlag>& pending) {
@@ -89,17 +75,17 @@ ReviewSummary Summarize(const AuditReadResult& log) {
   for (size_t i = 0; i < log.records.size(); ++i) {
     const json& r = log.records[i];
     const int line = i < log.record_lines.size() ? log.record_lines[i] : 0;
-    const std::string type = Str(r, "type");
+    const std::string type = StrField(r, "type");
     if (type == "run") {
       ++s.runs;
-      s.run_ids.push_back(Str(r, "run"));
+      s.run_ids.push_back(StrField(r, "run"));
     } else if (type == "document") {
       AddDocument(s, r, line, unassigned);
     } else if (type == "finding") {
-      const bool flag = Str(r, "action") == "flag";
+      const bool flag = StrField(r, "action") == "flag";
       Tally(s.findings, flag);
-      Tally(s.by_category[Str(r, "category")], flag);
-      Tally(s.by_rule[Str(r, "rule")], flag);
+      Tally(s.by_category[StrField(r, "category")], flag);
+      Tally(s.by_rule[StrField(r, "rule")], flag);
       unassigned[DocumentKey(r)].push_back(i);
       if (!flag) continue;
       if (const Decision* d = decisions.ForFinding(r)) {
@@ -136,15 +122,15 @@ std::vector<OutputCheck> CheckOutputs(const AuditReadResult& log, const std::str
   std::vector<std::string> order;
   for (size_t i = 0; i < log.records.size(); ++i) {
     const json& r = log.records[i];
-    if (Str(r, "type") != "document") continue;
+    if (StrField(r, "type") != "document") continue;
     auto outputs = r.find("outputs");
     if (outputs == r.end() || !outputs->is_array()) continue;
     for (const json& o : *outputs) {
       if (!o.is_object()) continue;
       OutputCheck c;
       c.line = log.record_lines[i];
-      c.recorded_path = Str(o, "path");
-      c.recorded_sha256 = Str(o, "sha256");
+      c.recorded_path = StrField(o, "path");
+      c.recorded_sha256 = StrField(o, "sha256");
       c.found_path = ResolveOutputPath(c.recorded_path, log_path);
       std::error_code ec;
       std::string key = c.found_path.empty() ? "?" + c.recorded_path

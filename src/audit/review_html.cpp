@@ -9,26 +9,12 @@
 #include <sstream>
 
 #include "audit/decisions.h"
+#include "audit/record_fields.h"
 
 namespace redact {
 namespace {
 
 using nlohmann::json;
-
-std::string Str(const json& r, const char* name) {
-  auto it = r.find(name);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int Int(const json& r, const char* name) {
-  auto it = r.find(name);
-  return it != r.end() && it->is_number() ? it->get<int>() : 0;
-}
-
-double Num(const json& r, const char* name) {
-  auto it = r.find(name);
-  return it != r.end() && it->is_number() ? it->get<double>() : 0.0;
-}
 
 std::string Fixed(double v, int decimals) {
   char buf[32];
@@ -197,16 +183,16 @@ void WriteBoxes(std::ostringstream& o, const Thumbnail& t, int page,
   if (t.width_pt <= 0 || t.height_pt <= 0) return;
   for (const NumberedFinding& f : findings) {
     const json& r = *f.record;
-    if (Int(r, "page") != page || !r.contains("boxes") || !r["boxes"].is_array()) continue;
-    const std::string colour = colours.For(Str(r, "category"));
-    const bool flag = Str(r, "action") == "flag";
+    if (IntField(r, "page") != page || !r.contains("boxes") || !r["boxes"].is_array()) continue;
+    const std::string colour = colours.For(StrField(r, "category"));
+    const bool flag = StrField(r, "action") == "flag";
     bool first = true;
     for (const json& b : r["boxes"]) {
       if (!b.is_array() || b.size() != 4 || !b[0].is_number()) continue;
       const double x0 = b[0].get<double>(), y0 = b[1].get<double>();
       const double x1 = b[2].get<double>(), y1 = b[3].get<double>();
       o << "<div class=\"box" << (flag ? " flag" : "") << "\" title=\"#" << f.number << " "
-        << HtmlEscape(Str(r, "category")) << " (" << (flag ? "flagged" : "redacted")
+        << HtmlEscape(StrField(r, "category")) << " (" << (flag ? "flagged" : "redacted")
         << ")\" style=\"left:" << Fixed(100 * x0 / t.width_pt, 3)
         << "%;top:" << Fixed(100 * y0 / t.height_pt, 3)
         << "%;width:" << Fixed(100 * (x1 - x0) / t.width_pt, 3)
@@ -240,7 +226,7 @@ void WritePages(std::ostringstream& o, const std::vector<Thumbnail>& pages,
 void WriteLegend(std::ostringstream& o, const std::vector<NumberedFinding>& findings,
                  const CategoryColours& colours) {
   std::map<std::string, int> used;
-  for (const NumberedFinding& f : findings) ++used[Str(*f.record, "category")];
+  for (const NumberedFinding& f : findings) ++used[StrField(*f.record, "category")];
   if (used.empty()) return;
   o << "<ul class=\"legend\">";
   for (const auto& [category, n] : used) {
@@ -251,7 +237,7 @@ void WriteLegend(std::ostringstream& o, const std::vector<NumberedFinding>& find
 }
 
 std::string DecisionText(const json& r, const Decisions& decisions) {
-  if (Str(r, "action") != "flag") return "redacted";
+  if (StrField(r, "action") != "flag") return "redacted";
   const Decision* d = decisions.ForFinding(r);
   if (!d) return "awaiting a decision";
   return std::string(d->accept ? "accepted" : "rejected") + ": " + d->reason;
@@ -270,14 +256,14 @@ void WriteFindingsTable(std::ostringstream& o, const std::vector<NumberedFinding
     << (options.show_context ? "<th>Context (original)</th>" : "") << "<th>Status</th></tr>\n";
   for (const NumberedFinding& f : findings) {
     const json& r = *f.record;
-    const bool flag = Str(r, "action") == "flag";
+    const bool flag = StrField(r, "action") == "flag";
     o << "<tr" << (flag ? " class=\"flag\"" : "") << "><td class=\"n\">" << f.number
-      << "</td><td><code>" << HtmlEscape(Str(r, "id")) << "</code></td><td class=\"n\">"
-      << Int(r, "page") << "</td><td>" << HtmlEscape(Str(r, "rule"))
-      << "</td><td><span class=\"swatch\" style=\"background:" << colours.For(Str(r, "category"))
-      << "\"></span>" << HtmlEscape(Str(r, "category")) << "</td><td>"
-      << HtmlEscape(Str(r, "action")) << "</td><td class=\"n\">" << Fixed(Num(r, "score"), 2)
-      << "</td><td class=\"preview\">" << HtmlEscape(Str(r, "preview")) << "</td>";
+      << "</td><td><code>" << HtmlEscape(StrField(r, "id")) << "</code></td><td class=\"n\">"
+      << IntField(r, "page") << "</td><td>" << HtmlEscape(StrField(r, "rule"))
+      << "</td><td><span class=\"swatch\" style=\"background:" << colours.For(StrField(r, "category"))
+      << "\"></span>" << HtmlEscape(StrField(r, "category")) << "</td><td>"
+      << HtmlEscape(StrField(r, "action")) << "</td><td class=\"n\">" << Fixed(NumField(r, "score"), 2)
+      << "</td><td class=\"preview\">" << HtmlEscape(StrField(r, "preview")) << "</td>";
     if (options.show_context) {
       Result<std::string> context = sources.Context(r);
       o << "<td class=\"context\">"
@@ -301,7 +287,7 @@ const OutputCheck* CheckFor(const std::vector<OutputCheck>& outputs, const std::
 std::string OutputPdf(const json& record) {
   if (!record.contains("outputs") || !record["outputs"].is_array()) return "";
   for (const json& o : record["outputs"]) {
-    std::string path = Str(o, "path");
+    std::string path = StrField(o, "path");
     if (path.size() > 4 && path.compare(path.size() - 4, 4, ".pdf") == 0) return path;
   }
   return "";
@@ -364,14 +350,14 @@ void WriteDocument(std::ostringstream& o, size_t index, const AuditReadResult& l
   WriteFindingsTable(o, findings, colours, decisions, sources, options);
   std::vector<NumberedFinding> flagged;
   for (const NumberedFinding& f : findings) {
-    if (Str(*f.record, "action") == "flag") flagged.push_back(f);
+    if (StrField(*f.record, "action") == "flag") flagged.push_back(f);
   }
   if (!flagged.empty()) {
     o << "<h3>Flagged items</h3>\n<ul class=\"flagged\">";
     for (const NumberedFinding& f : flagged) {
-      o << "<li>#" << f.number << " <code>" << HtmlEscape(Str(*f.record, "id")) << "</code> page "
-        << Int(*f.record, "page") << ", " << HtmlEscape(Str(*f.record, "rule"))
-        << ": <span class=\"preview\">" << HtmlEscape(Str(*f.record, "preview")) << "</span> — "
+      o << "<li>#" << f.number << " <code>" << HtmlEscape(StrField(*f.record, "id")) << "</code> page "
+        << IntField(*f.record, "page") << ", " << HtmlEscape(StrField(*f.record, "rule"))
+        << ": <span class=\"preview\">" << HtmlEscape(StrField(*f.record, "preview")) << "</span> — "
         << HtmlEscape(DecisionText(*f.record, decisions)) << "</li>";
     }
     o << "</ul>\n";

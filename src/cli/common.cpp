@@ -47,4 +47,43 @@ std::optional<std::string> LoadKey(const std::string& key_file) {
   return *key;
 }
 
+OcrMode ParseOcr(const std::string& s) {
+  if (s == "always") return OcrMode::kAlways;
+  if (s == "never") return OcrMode::kNever;
+  return OcrMode::kAuto;
+}
+
+LabelMode ParseLabel(const std::string& s) {
+  if (s == "rule") return LabelMode::kRule;
+  if (s == "none") return LabelMode::kNone;
+  return LabelMode::kCategory;
+}
+
+WorkerConfig WorkerFor(bool in_process, const std::vector<std::string>& rules,
+                       const std::string& policy) {
+  WorkerConfig worker;
+  if (in_process) return worker;
+  worker.exe = SelfExecutable();
+  worker.rule_paths = rules.empty() ? std::vector{DefaultPatternsDir()} : rules;
+  worker.policy_file = policy;
+  return worker;
+}
+
+nlohmann::json OptionsRecord(const PipelineOptions& p, const DocumentFlags& flags) {
+  return {{"dpi", p.dpi},
+          {"ocr", flags.ocr},
+          {"ocr_dpi", p.ocr_dpi},
+          {"label", flags.label},
+          {"jobs", flags.jobs},
+          {"rules", flags.rules},
+          {"policy", flags.policy},
+          {"password_given", flags.password_given},
+          {"max_file_size", p.max_file_size},
+          {"max_pages", p.max_pages},
+          {"max_page_pixels", p.max_page_pixels},
+          {"max_memory", p.max_memory},
+          {"timeout", p.timeout_seconds},
+          {"isolation", flags.in_process ? "none" : "worker"}};
+}
+
 }  // namespace redact::cli

@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "detect/rule_set.h"
+#include "pipeline/options.h"
+#include "pipeline/worker_process.h"
 
 namespace redact::cli {
 
@@ -21,5 +25,29 @@ std::optional<RuleSet> LoadRules(const std::vector<std::string>& paths,
 
 // Loads the HMAC key (see audit/digest.h); prints the error and returns nullopt.
 std::optional<std::string> LoadKey(const std::string& key_file);
+
+// The --ocr and --label values (already checked by CLI11) as pipeline options.
+OcrMode ParseOcr(const std::string& s);
+LabelMode ParseLabel(const std::string& s);
+
+// The worker processes that load the same rules as the parent: this binary,
+// `rules` (or the bundled packs when empty) and `policy`. Unless `in_process`,
+// when the config is empty and documents run inside the calling process.
+WorkerConfig WorkerFor(bool in_process, const std::vector<std::string>& rules,
+                       const std::string& policy);
+
+// The flags of `run` and `watch` that decide how a document is processed.
+struct DocumentFlags {
+  const std::string& ocr;
+  const std::string& label;
+  int jobs;
+  const std::vector<std::string>& rules;
+  const std::string& policy;
+  bool password_given;
+  bool in_process;
+};
+
+// What a run record says about how the outputs were made (never the password).
+nlohmann::json OptionsRecord(const PipelineOptions& p, const DocumentFlags& flags);
 
 }  // namespace redact::cli

@@ -142,11 +142,7 @@ int Worker(const QueueArgs& a, const RedisUrl& url) {
   o.pipeline.hmac_key = *key;
   o.hmac_key = *key;
   o.stop = &stop;
-  if (!a.in_process) {
-    o.worker.exe = SelfExecutable();
-    o.worker.rule_paths = a.rules.empty() ? std::vector{DefaultPatternsDir()} : a.rules;
-    o.worker.policy_file = a.policy;
-  }
+  o.worker = WorkerFor(a.in_process, a.rules, a.policy);
   o.options_record = {{"queue", url.ToString()}, {"worker", o.name},   {"jobs", a.jobs},
                       {"rules", a.rules},        {"policy", a.policy}, {"timeout", a.limits.timeout_seconds},
                       {"isolation", a.in_process ? "none" : "worker"}};

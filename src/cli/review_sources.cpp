@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "audit/digest.h"
+#include "audit/record_fields.h"
 #include "core/file_util.h"
 #include "detect/page_text.h"
 #include "extract/input_kind.h"
@@ -15,11 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string Str(const json& r, const char* name) {
-  auto it = r.find(name);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 struct CodePoint {
   char32_t cp;
@@ -233,7 +229,7 @@ Result<std::string> DocumentReviewSources::PageTextOf(Original& o, int page,
 
 Result<std::string> DocumentReviewSources::Context(const json& finding) {
   if (options_.originals_dir.empty()) return MakeError(ErrorKind::kConfig, "no --originals folder");
-  const std::string file = Str(finding, "file"), doc = Str(finding, "doc");
+  const std::string file = StrField(finding, "file"), doc = StrField(finding, "doc");
   Result<Original*> original = FindOriginal(file, doc);
   if (!original) return original.error();
   std::pair<size_t, size_t> hint;
@@ -242,7 +238,7 @@ Result<std::string> DocumentReviewSources::Context(const json& finding) {
                        : 0;
   Result<std::string> text = PageTextOf(**original, page, BoxesOf(finding), &hint);
   if (!text) return text.error();
-  const std::string preview = Str(finding, "preview"), digest = Str(finding, "digest");
+  const std::string preview = StrField(finding, "preview"), digest = StrField(finding, "digest");
   std::vector<std::pair<size_t, size_t>> candidates = PreviewMatches(*text, preview);
   const auto overlaps = [&](const std::pair<size_t, size_t>& c) {
     return c.first < hint.second && hint.first < c.second;

@@ -10,22 +10,6 @@
 #include "pipeline/worker_process.h"
 
 namespace redact::cli {
-namespace {
-
-OcrMode ParseOcr(const std::string& s) {
-  if (s == "always") return OcrMode::kAlways;
-  if (s == "never") return OcrMode::kNever;
-  return OcrMode::kAuto;
-}
-
-LabelMode ParseLabel(const std::string& s) {
-  if (s == "rule") return LabelMode::kRule;
-  if (s == "none") return LabelMode::kNone;
-  return LabelMode::kCategory;
-}
-
-}  // namespace
-
 int Run(const RunArgs& args) {
   std::optional<RuleSet> rules = LoadRules(args.rules, args.policy);
   if (!rules) return kExitUsage;
@@ -47,12 +31,8 @@ int Run(const RunArgs& args) {
   }
   options.hmac_key = *key;
   options.progress_bar = ::isatty(STDERR_FILENO);
-  if (!args.in_process) {
-    options.worker.exe = SelfExecutable();
-    options.worker.rule_paths = args.rules.empty() ? std::vector{DefaultPatternsDir()} : args.rules;
-    options.worker.policy_file = args.policy;
-    options.worker.documents_per_worker = args.documents_per_worker;
-  }
+  options.worker = WorkerFor(args.in_process, args.rules, args.policy);
+  if (!args.in_process) options.worker.documents_per_worker = args.documents_per_worker;
   PipelineOptions& p = options.pipeline;
   p = args.limits;
   p.dpi = args.dpi;
@@ -68,22 +48,10 @@ int Run(const RunArgs& args) {
     }
     p.decisions = std::make_shared<const Decisions>(std::move(*decisions));
   }
-  // The run record says how the outputs were made (never the password itself).
-  options.options_record = {{"dpi", p.dpi},
-                            {"ocr", args.ocr},
-                            {"ocr_dpi", p.ocr_dpi},
-                            {"label", args.label},
-                            {"jobs", args.jobs},
-                            {"rules", args.rules},
-                            {"policy", args.policy},
-                            {"password_given", !args.password.empty()},
-                            {"decisions", args.decisions},
-                            {"max_file_size", p.max_file_size},
-                            {"max_pages", p.max_pages},
-                            {"max_page_pixels", p.max_page_pixels},
-                            {"max_memory", p.max_memory},
-                            {"timeout", p.timeout_seconds},
-                            {"isolation", args.in_process ? "none" : "worker"}};
+  options.options_record =
+      OptionsRecord(p, {args.ocr, args.label, args.jobs, args.rules, args.policy,
+                        !args.password.empty(), args.in_process});
+  options.options_record["decisions"] = args.decisions;
   if (options.shard.count > 1) options.options_record["shard"] = args.shard;
 
   Result<BatchSummary> summary = RunBatch(options, *rules);

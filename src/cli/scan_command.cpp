@@ -42,7 +42,7 @@ int Scan(const ScanArgs& args) {
   for (const InputFile& input : ExpandInputs(args.inputs)) {
     if (!input.problem.empty()) {
       std::cerr << "redact: " << input.path << ": " << input.problem << "\n";
-      if (input.problem.find("skipped") == std::string::npos) ++failed;
+      if (!input.skipped) ++failed;
       continue;
     }
     Result<std::string> bytes = ReadFile(input.path);

@@ -12,18 +12,6 @@
 namespace redact::cli {
 namespace {
 
-OcrMode ParseOcr(const std::string& s) {
-  if (s == "always") return OcrMode::kAlways;
-  if (s == "never") return OcrMode::kNever;
-  return OcrMode::kAuto;
-}
-
-LabelMode ParseLabel(const std::string& s) {
-  if (s == "rule") return LabelMode::kRule;
-  if (s == "none") return LabelMode::kNone;
-  return LabelMode::kCategory;
-}
-
 int Status(const std::string& outdir) {
   Result<std::string> text = DescribeWatchState(outdir);
   if (!text) {
@@ -96,32 +84,17 @@ int Watch(const WatchArgs& args) {
   options.settle.settle = args.settle;
   options.settle.max_wait = args.max_wait;
   options.hmac_key = *key;
-  if (!args.in_process) {
-    options.worker.exe = SelfExecutable();
-    options.worker.rule_paths = args.rules.empty() ? std::vector{DefaultPatternsDir()} : args.rules;
-    options.worker.policy_file = args.policy;
-  }
+  options.worker = WorkerFor(args.in_process, args.rules, args.policy);
   PipelineOptions& p = options.pipeline;
   p = args.limits;
   p.dpi = args.dpi;
   p.ocr = ParseOcr(args.ocr);
   p.labels = ParseLabel(args.label);
   p.password = args.password;
-  options.options_record = {{"dpi", p.dpi},
-                            {"ocr", args.ocr},
-                            {"ocr_dpi", p.ocr_dpi},
-                            {"label", args.label},
-                            {"jobs", args.jobs},
-                            {"rules", args.rules},
-                            {"policy", args.policy},
-                            {"password_given", !args.password.empty()},
-                            {"max_file_size", p.max_file_size},
-                            {"max_pages", p.max_pages},
-                            {"max_page_pixels", p.max_page_pixels},
-                            {"max_memory", p.max_memory},
-                            {"timeout", p.timeout_seconds},
-                            {"isolation", args.in_process ? "none" : "worker"},
-                            {"once", args.once}};
+  options.options_record =
+      OptionsRecord(p, {args.ocr, args.label, args.jobs, args.rules, args.policy,
+                        !args.password.empty(), args.in_process});
+  options.options_record["once"] = args.once;
 
   // Before any thread starts, so that every thread has the signals blocked.
   Result<std::unique_ptr<StopSignal>> stop = StopSignal::Install();

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace redact {
 namespace {
@@ -48,7 +49,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::string name = target.filename().string();
+  name.insert(0, 1, '.');
+  name.append(".tmp-XXXXXX");
+  std::string tmpl = (dir / name).string();
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) return MakeError(ErrorKind::kIo, OsError("cannot create a temporary file in", dir));
   Status written = WriteAll(fd, bytes, tmpl);
@@ -72,18 +76,24 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
   return OkStatus();
 }
 
+std::string HexEncode(const unsigned char* bytes, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(kHex[bytes[i] >> 4]);
+    out.push_back(kHex[bytes[i] & 15]);
+  }
+  return out;
+}
+
 std::string Sha256Hex(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL SHA-256 failed");  // a broken libcrypto is a bug
   }
-  return out;
+  return HexEncode(md, len);
 }
 
 }  // namespace redact

@@ -1,6 +1,7 @@
 // Small file-system operations the stages share. All report failure as values.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ Result<std::string> ReadFile(const std::string& path);
 // never leaves a half-written file under `path`; the temporary is removed on
 // failure.
 Status WriteFileAtomic(const std::string& path, std::string_view bytes);
+
+// Lower-case hex of `n` bytes.
+std::string HexEncode(const unsigned char* bytes, size_t n);
 
 // Lower-case hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/file_util.h"  // Sha256Hex
 #include "detect/rule_pack.h"
 #include "detect/rule_set_compiled.h"
 
@@ -29,21 +30,6 @@ nlohmann::json Canonical(const Rule& rule) {
   // Only when set, so that the hash of a rule set without it is unchanged.
   if (rule.ocr_tolerant) out["ocr_tolerant"] = true;
   return out;
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("OpenSSL SHA-256 failed");  // a broken libcrypto is a bug, not a user error
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
 }
 
 std::string RulesSha256(const std::vector<Rule>& rules) {

@@ -1,20 +1,10 @@
 #include "pipeline/audit_records.h"
 
 #include <cmath>
-#include <ctime>
 
 #include "audit/digest.h"
 
 namespace redact {
-
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 nlohmann::json RunRecord(const std::string& started_utc, const std::string& rules_sha256,
                          const nlohmann::json& options) {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/record_fields.h"  // UtcNow
 #include "core/finding.h"
 #include "pipeline/document_pipeline.h"
 
@@ -32,7 +33,5 @@ struct OutputFile {
 nlohmann::json DocumentRecord(const std::string& file, const DocumentOutcome& outcome,
                               const std::vector<OutputFile>& outputs);
 
-// The current time as "2026-11-25T19:08:57Z".
-std::string UtcNow();
 
 }  // namespace redact

@@ -12,6 +12,8 @@
 #include <memory>
 #include <regex>
 
+#include "core/file_util.h"  // HexEncode
+
 namespace redact {
 namespace fs = std::filesystem;
 namespace {
@@ -49,13 +51,7 @@ Result<std::string> HashAndCopy(int fd, int sink, const std::string& from,
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return HexEncode(md, len);
 }
 
 }  // namespace

@@ -8,26 +8,15 @@
 #include <map>
 #include <set>
 
+#include "bundled_packs.h"
 #include "detect/rule_set.h"
 #include "detect/validators.h"
 
 namespace redact {
 namespace {
 
-const RuleSet& Bundled() {
-  static const RuleSet* rules = [] {
-    Result<RuleSet> loaded = RuleSet::Load({REDACT_SOURCE_DIR "/patterns"});
-    if (!loaded.ok()) throw std::runtime_error(loaded.error().message);
-    return new RuleSet(std::move(*loaded));
-  }();
-  return *rules;
-}
-
-std::vector<Finding> Scan(const std::string& text) {
-  Page page;
-  page.plain_text = text;
-  return Bundled().Detect(PageText(page), 1);
-}
+using testing::Bundled;
+using testing::Scan;
 
 std::map<std::string, std::string> ByText(const std::vector<Finding>& found) {
   std::map<std::string, std::string> out;

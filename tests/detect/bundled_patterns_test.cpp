@@ -6,25 +6,14 @@
 #include <set>
 
 #include "detect/rule_matcher.h"
+#include "bundled_packs.h"
 #include "detect/rule_set.h"
 
 namespace redact {
 namespace {
 
-const RuleSet& Bundled() {
-  static const RuleSet* rules = [] {
-    Result<RuleSet> loaded = RuleSet::Load({REDACT_SOURCE_DIR "/patterns"});
-    if (!loaded.ok()) throw std::runtime_error(loaded.error().message);
-    return new RuleSet(std::move(*loaded));
-  }();
-  return *rules;
-}
-
-std::vector<Finding> Scan(const std::string& text) {
-  Page page;
-  page.plain_text = text;
-  return Bundled().Detect(PageText(page), 1);
-}
+using testing::Bundled;
+using testing::Scan;
 
 std::set<std::string> Texts(const std::vector<Finding>& found) {
   std::set<std::string> texts;

@@ -194,14 +194,19 @@ TEST(RedactedPdfWriter, ErrorsAreValues) {
   EXPECT_FALSE(writer.AddPage(SamplePage(), kPageWidth, kPageHeight, {}).ok());
 }
 
+// The bytes of the committed FOI sample (empty if it cannot be read).
+std::string FoiSampleBytes() {
+  std::ifstream in(REDACT_SOURCE_DIR "/samples/foi-response.pdf", std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
 // A real text page (the bundled FOI sample) rendered at 150 dpi grey, to keep an
 // eye on the output size per page.
 TEST(RedactedPdfWriter, TextPageSizeAt150Dpi) {
-  std::ifstream in(REDACT_SOURCE_DIR "/samples/foi-response.pdf", std::ios::binary);
-  if (!in) GTEST_SKIP() << "sample missing";
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string input = buffer.str();
+  const std::string input = FoiSampleBytes();
+  ASSERT_FALSE(input.empty()) << "samples/foi-response.pdf is missing";
   std::unique_ptr<poppler::document> doc = OpenWithPoppler(input);
   ASSERT_TRUE(doc);
   std::unique_ptr<poppler::page> page(doc->create_page(0));
@@ -264,11 +269,8 @@ std::map<std::string, int> WordCounts(const std::string& text) {
 // By content, a text page becomes 1 bpp G4 at 300 dpi, far smaller than grey
 // Flate, and stays legible: OCR of the output finds at least 98% of its words.
 TEST(RedactedPdfWriter, TextPageBecomesLegibleG4At300Dpi) {
-  std::ifstream in(REDACT_SOURCE_DIR "/samples/foi-response.pdf", std::ios::binary);
-  if (!in) GTEST_SKIP() << "sample missing";
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string input = buffer.str();
+  const std::string input = FoiSampleBytes();
+  ASSERT_FALSE(input.empty()) << "samples/foi-response.pdf is missing";
   std::unique_ptr<poppler::document> doc = OpenWithPoppler(input);
   ASSERT_TRUE(doc);
   std::unique_ptr<poppler::page> page(doc->create_page(0));
