@@ -174,10 +174,20 @@ bool HiddenTextProbe::may_have_unshown_words() const { return impl_->revealed !=
 std::vector<bool> HiddenTextProbe::HiddenWords(const PdfDocument& original, int index,
                                                const Page& page,
                                                const std::vector<Box>& shown_boxes) const {
-  std::vector<bool> hidden(page.words.size(), false);
-  if (page.words.empty()) return hidden;
+  if (page.words.empty()) return std::vector<bool>(page.words.size(), false);
   Result<Raster> with = original.RenderPage(index, kVisibilityDpi);
-  if (!with || index >= impl_->without_text->page_count()) return hidden;
+  if (!with) return std::vector<bool>(page.words.size(), false);
+  return HiddenWords(*with, index, page, shown_boxes);
+}
+
+std::vector<bool> HiddenTextProbe::HiddenWords(const Raster& shown, int index, const Page& page,
+                                               const std::vector<Box>& shown_boxes) const {
+  std::vector<bool> hidden(page.words.size(), false);
+  if (page.words.empty() || shown.dpi != kVisibilityDpi || !shown.pix ||
+      pixGetDepth(shown.pix.get()) != 32 || index >= impl_->without_text->page_count()) {
+    return hidden;
+  }
+  const Raster* with = &shown;
   Result<Raster> without = impl_->without_text->RenderPage(index, kVisibilityDpi);
   if (!without || pixGetWidth(with->pix.get()) != pixGetWidth(without->pix.get()) ||
       pixGetHeight(with->pix.get()) != pixGetHeight(without->pix.get())) {

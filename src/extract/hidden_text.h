@@ -57,6 +57,10 @@ class HiddenTextProbe {
   // every word is visible.
   std::vector<bool> HiddenWords(const PdfDocument& original, int index, const Page& page,
                                 const std::vector<Box>& shown_boxes) const;
+  // The same, given `shown`: original.RenderPage(index, kVisibilityDpi), made
+  // once by a caller that also looks at it for other reasons.
+  std::vector<bool> HiddenWords(const Raster& shown, int index, const Page& page,
+                                const std::vector<Box>& shown_boxes) const;
 
   // The words of page `index` that are not drawn at all (layers off, outside
   // the CropBox) and so are not among `page.words`, with boxes in the page's

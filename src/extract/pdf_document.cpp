@@ -6,6 +6,7 @@
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -70,6 +71,31 @@ Result<Raster> ToRaster(const poppler::image& image, int dpi) {
     l_uint32* out = data + static_cast<std::size_t>(y) * wpl;
     for (int x = 0; x < width; ++x) out[x] = (row[x] & 0x00FFFFFFu) << 8;
   }
+  return Raster{std::move(pix), dpi};
+}
+
+// Poppler's grey rows are plain bytes; Leptonica keeps 8 bpp pixels in 32-bit
+// words in native order, so whole rows are copied and the words swapped.
+Result<Raster> GreyToRaster(const poppler::image& image, int dpi) {
+  if (image.format() != poppler::image::format_gray8) {
+    return MakeError(ErrorKind::kInternal, "Poppler rendered in an unexpected pixel format");
+  }
+  const int width = image.width(), height = image.height();
+  PixPtr pix(pixCreateNoInit(width, height, 8));
+  if (!pix) {
+    return MakeError(ErrorKind::kLimit, "cannot allocate a " + std::to_string(width) + " x " +
+                                            std::to_string(height) + " image");
+  }
+  pixSetResolution(pix.get(), dpi, dpi);
+  l_uint32* data = pixGetData(pix.get());
+  const int wpl = pixGetWpl(pix.get());
+  for (int y = 0; y < height; ++y) {
+    auto* out = reinterpret_cast<char*>(data + static_cast<std::size_t>(y) * wpl);
+    std::memcpy(out, image.const_data() + static_cast<std::size_t>(y) * image.bytes_per_row(),
+                static_cast<std::size_t>(width));
+    std::memset(out + width, 0xFF, static_cast<std::size_t>(wpl) * 4 - width);
+  }
+  pixEndianByteSwap(pix.get());
   return Raster{std::move(pix), dpi};
 }
 
@@ -172,7 +198,8 @@ Result<Page> PdfDocument::ExtractPage(int index) const {
   return page;
 }
 
-Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels) const {
+Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels,
+                                       Pixels pixels) const {
   if (dpi <= 0) {
     return MakeError(ErrorKind::kConfig, "resolution must be positive, not " + std::to_string(dpi));
   }
@@ -199,14 +226,39 @@ Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels)
   renderer.set_render_hints(poppler::page_renderer::antialiasing |
                             poppler::page_renderer::text_antialiasing |
                             poppler::page_renderer::text_hinting);
-  renderer.set_image_format(poppler::image::format_argb32);
+  const bool grey = pixels == Pixels::kGrey;
+  renderer.set_image_format(grey ? poppler::image::format_gray8 : poppler::image::format_argb32);
   renderer.set_paper_color(0xFFFFFFFFu);
   const poppler::image image = renderer.render_page(&source, dpi, dpi);
   if (!image.is_valid() || image.width() <= 0 || image.height() <= 0) {
     return MakeError(ErrorKind::kUnreadable,
                      "page " + std::to_string(index + 1) + " cannot be rendered");
   }
-  return ToRaster(image, dpi);
+  return grey ? GreyToRaster(image, dpi) : ToRaster(image, dpi);
+}
+
+Result<bool> PdfDocument::ShowsColour(int index) const {
+  Result<Raster> probe = RenderPage(index, kColourProbeDpi);
+  if (!probe) return probe.error();
+  return HasColour(*probe);
+}
+
+bool PdfDocument::HasColour(const Raster& render) {
+  // A channel spread this large is colour, not the rounding of a grey.
+  constexpr int kColourSpread = 24;
+  PIX* pix = render.pix.get();
+  if (pix == nullptr || pixGetDepth(pix) != 32) return false;
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+  const l_uint32* data = pixGetData(pix);
+  for (int y = 0; y < h; ++y) {
+    const l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
+    for (int x = 0; x < w; ++x) {
+      const int r = (line[x] >> L_RED_SHIFT) & 0xff, g = (line[x] >> L_GREEN_SHIFT) & 0xff,
+                b = (line[x] >> L_BLUE_SHIFT) & 0xff;
+      if (std::max({r, g, b}) - std::min({r, g, b}) > kColourSpread) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace redact

@@ -63,12 +63,27 @@ class PdfDocument {
   // for an index out of range.
   Result<Page> ExtractPage(int index) const;
 
-  // Renders page `index` at `dpi` as 32 bpp RGB, white background, rotation
-  // applied, CropBox only, antialiased; the PIX records `dpi` as its resolution.
-  // Fails with kLimit ("page N is W x H pixels at D dpi, over the limit of M")
-  // if the image would exceed `max_pixels` (checked before anything is
-  // allocated), kConfig if dpi <= 0, kUnreadable if Poppler renders nothing.
-  Result<Raster> RenderPage(int index, int dpi, long long max_pixels = 400'000'000LL) const;
+  // How RenderPage makes its pixels: 32 bpp RGB, or 8 bpp grey (a quarter of
+  // the bytes, and quicker to render, for a page that ShowsColour says is grey).
+  enum class Pixels { kColour, kGrey };
+
+  // Renders page `index` at `dpi` (32 bpp RGB or 8 bpp grey as `pixels` says),
+  // white background, rotation applied, CropBox only, antialiased; the PIX
+  // records `dpi` as its resolution. Fails with kLimit ("page N is W x H pixels
+  // at D dpi, over the limit of M") if the image would exceed `max_pixels`
+  // (checked before anything is allocated), kConfig if dpi <= 0, kUnreadable
+  // if Poppler renders nothing.
+  Result<Raster> RenderPage(int index, int dpi, long long max_pixels = 400'000'000LL,
+                            Pixels pixels = Pixels::kColour) const;
+
+  // Whether page `index` shows any colour: a small render (kColourProbeDpi) has
+  // a pixel whose red, green and blue differ noticeably. A fine coloured line
+  // may be missed; the page is then rendered grey, which loses no content.
+  // Fails as RenderPage does.
+  Result<bool> ShowsColour(int index) const;
+  static constexpr int kColourProbeDpi = 24;
+  // The same test on a colour render of the page at any resolution.
+  static bool HasColour(const Raster& render);
 
   // The document-level places that hold text (outline, page labels,
   // attachments, Info, XMP): see extract/document_places.h.

@@ -1,5 +1,7 @@
 #include "pipeline/batch.h"
 
+#include <algorithm>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -150,11 +152,19 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
     }
   }
 
-  Publisher publisher(options.outdir, **log, options.hmac_key);
-  BatchState state(options, rules, publisher, std::move(inputs), std::move(stems));
+  // --jobs N: N documents at once; when there are fewer documents than N, the
+  // spare threads work on the pages of each (a lone document gets all N).
   const int jobs = std::max(1, options.jobs);
+  int documents = 0;
+  for (const InputFile& input : inputs) documents += input.problem.empty() ? 1 : 0;
+  const int document_threads = std::clamp(documents, 1, jobs);
+  BatchOptions tuned = options;
+  tuned.pipeline.page_threads = std::max(1, jobs / document_threads);
+
+  Publisher publisher(options.outdir, **log, options.hmac_key);
+  BatchState state(tuned, rules, publisher, std::move(inputs), std::move(stems));
   std::vector<std::thread> threads;
-  for (int i = 1; i < jobs; ++i) threads.emplace_back([&state] { state.Work(); });
+  for (int i = 1; i < document_threads; ++i) threads.emplace_back([&state] { state.Work(); });
   state.Work();
   for (std::thread& t : threads) t.join();
 

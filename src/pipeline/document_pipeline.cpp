@@ -3,12 +3,16 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <thread>
 
 #include "audit/digest.h"
 #include "core/file_util.h"
+#include "detect/value_occurrences.h"
 #include "extract/annotations.h"
 #include "extract/document_places.h"
 #include "extract/hidden_text.h"
@@ -35,6 +39,8 @@ struct PageWork {
   WordSource source = WordSource::kText;  // kOcr: the words came from OCR
   double ocr_confidence = 0;              // mean word confidence of an OCR page
   int ocr_rotation = 0;
+  // Whether the page shows colour, when a probe render already told.
+  std::optional<bool> colour;
   // The output image when it was already made for OCR (and fitted the budget).
   std::optional<Raster> image;
   // What the words are: a page as displayed; the text of a page that a reader
@@ -123,14 +129,43 @@ Result<OpenedDocument> Open(const std::string& bytes, const PipelineOptions& opt
   return MakeError(ErrorKind::kInternal, "unhandled input kind");
 }
 
+// A small colour render of a PDF page (kVisibilityDpi), made on first use and
+// shared by the tests that look at what the page shows: which words are
+// hidden, whether the text layer misses ink, whether the page has colour.
+class PageProbe {
+ public:
+  PageProbe(const PdfDocument& pdf, int index) : pdf_(pdf), index_(index) {}
+  // The render, or null if it cannot be made (the tests then assume nothing).
+  const Raster* Get() {
+    if (!tried_) {
+      tried_ = true;
+      if (Result<Raster> r = pdf_.RenderPage(index_, kVisibilityDpi)) raster_ = std::move(*r);
+    }
+    return raster_ ? &*raster_ : nullptr;
+  }
+  // Whether the page has colour, if a render was made for another test.
+  std::optional<bool> Colour() const {
+    if (!raster_) return std::nullopt;
+    return PdfDocument::HasColour(*raster_);
+  }
+
+ private:
+  const PdfDocument& pdf_;
+  const int index_;
+  bool tried_ = false;
+  std::optional<Raster> raster_;
+};
+
 // Whether page `index` of a PDF is OCRed (see extract/ocr_selection.h).
-bool WantsOcr(const PdfDocument& pdf, int index, const Page& page, OcrMode mode) {
+bool WantsOcr(const PdfDocument& pdf, int index, const Page& page, OcrMode mode,
+              PageProbe& shown) {
   switch (mode) {
     case OcrMode::kNever: return false;
     case OcrMode::kAlways: return true;
     case OcrMode::kAuto: break;
   }
   if (page.words.empty()) return true;
+  if (const Raster* probe = shown.Get()) return TextLayerMissesInk(page, *probe);
   Result<Raster> probe = pdf.RenderPage(index, kInkProbeDpi);
   return probe && TextLayerMissesInk(page, *probe);
 }
@@ -148,7 +183,7 @@ void AddHidden(PageWork& work, std::vector<Word> words, const std::string& place
 // Moves the words of a PDF page that a reader cannot see into work.hidden
 // (extract/hidden_text.h), and adds there the annotation and form texts that
 // the page does not show (extract/annotations.h).
-void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work) {
+void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work, PageProbe& shown_page) {
   work.hidden.number = work.page.number;
   work.hidden.width = work.page.width;
   work.hidden.height = work.page.height;
@@ -168,7 +203,11 @@ void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work) {
   }
   if (!doc.hidden) return;
   AddHidden(work, doc.hidden->UnshownWords(index, work.page), "");
-  const std::vector<bool> hidden = doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown);
+  if (work.page.words.empty()) return;
+  const Raster* render = shown_page.Get();
+  const std::vector<bool> hidden =
+      render ? doc.hidden->HiddenWords(*render, index, work.page, shown)
+             : doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown);
   std::vector<Word> visible, invisible;
   for (size_t i = 0; i < work.page.words.size(); ++i) {
     Word& w = work.page.words[i];
@@ -184,11 +223,14 @@ void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work) {
   AddHidden(work, std::move(invisible), "");
 }
 
-// Keeps `image` as the page's output image if it fits what is left of `budget`.
-void KeepImage(PageWork& work, Raster image, long long& budget) {
+// Keeps `image` as the page's output image if it fits what is left of `budget`
+// (shared by the threads of one document).
+void KeepImage(PageWork& work, Raster image, std::atomic<long long>& budget) {
   const long long bytes = 4LL * pixGetWpl(image.pix.get()) * pixGetHeight(image.pix.get());
-  if (bytes > budget) return;
-  budget -= bytes;
+  long long left = budget.load();
+  do {
+    if (bytes > left) return;
+  } while (!budget.compare_exchange_weak(left, left - bytes));
   work.image = std::move(image);
 }
 
@@ -231,14 +273,17 @@ Page ImagePage(int index, const Raster& image) {
 // Page `index` with its words: from the text layer, or from OCR.
 Result<std::unique_ptr<PageWork>> ReadPage(const OpenedDocument& doc, int index,
                                            const PipelineOptions& options, LazyOcrEngine& ocr,
-                                           long long& image_budget) {
+                                           std::atomic<long long>& image_budget) {
   auto work = std::make_unique<PageWork>();
   if (doc.pdf) {
     Result<Page> page = doc.pdf->ExtractPage(index);
     if (!page) return page.error();
     work->page = std::move(*page);
-    SetAsideHidden(doc, index, *work);
-    if (WantsOcr(*doc.pdf, index, work->page, options.ocr)) {
+    PageProbe probe(*doc.pdf, index);
+    SetAsideHidden(doc, index, *work, probe);
+    const bool ocr_page = WantsOcr(*doc.pdf, index, work->page, options.ocr, probe);
+    work->colour = probe.Colour();
+    if (ocr_page) {
       Result<Raster> image = doc.pdf->RenderPage(index, options.ocr_dpi, options.max_page_pixels);
       if (!image) return image.error();
       if (Status ok = Recognise(*work, *image, ocr); !ok) return ok.error();
@@ -344,23 +389,125 @@ void MarkPlaces(PageWork& work) {
   }
 }
 
-// Extracts (or OCRs) every page's words and finds what the rules match on it.
-// OCR renders are kept for the output within `image_budget` bytes.
-Result<PageWorks> ExtractAndDetect(const OpenedDocument& doc, const PipelineOptions& options,
-                                   const RuleSet& rules, LazyOcrEngine& ocr,
+// The threads that work on the pages of one document (PipelineOptions::
+// page_threads). Poppler and qpdf objects are not thread-safe, so each member
+// has its own opened copy of the input (the caller's member uses the caller's),
+// its own OCR engine and its own label fonts. Members other than the first are
+// opened by their own thread, on its first task.
+class PageCrew {
+ public:
+  struct Member {
+    const OpenedDocument* doc = nullptr;  // null until opened (or failed to)
+    LazyOcrEngine* ocr = nullptr;
+    LabelFonts fonts;
+    std::unique_ptr<OpenedDocument> own_doc;
+    std::unique_ptr<LazyOcrEngine> own_ocr;
+  };
+
+  PageCrew(const std::string& bytes, const OpenedDocument& doc, const PipelineOptions& options,
+           LazyOcrEngine& ocr)
+      : bytes_(bytes), options_(options) {
+    const int threads = std::clamp(options.page_threads, 1, std::max(1, doc.page_count()));
+    for (int i = 0; i < threads; ++i) members_.push_back(std::make_unique<Member>());
+    members_[0]->doc = &doc;
+    members_[0]->ocr = &ocr;
+    shares_doc_ = doc.kind == InputKind::kText;  // plain text pages are read-only data
+    shared_ = &doc;
+  }
+
+  // Runs task(member, index) for every index in [first, last), on every member's
+  // thread at once; indices are handed out in increasing order. A task returns
+  // false to stop the hand-out (the tasks already running finish). Returns once
+  // all have.
+  template <class Task>
+  void ForEach(int first, int last, Task task) {
+    std::atomic<int> next{first};
+    std::atomic<bool> stop{false};
+    auto run = [&](Member& m) {
+      if (!Ready(m)) return;
+      for (int i; !stop.load() && (i = next.fetch_add(1)) < last;) {
+        if (!task(m, i)) stop = true;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < members_.size() && first + static_cast<int>(k) < last; ++k) {
+      threads.emplace_back(run, std::ref(*members_[k]));
+    }
+    run(*members_[0]);
+    for (std::thread& t : threads) t.join();
+  }
+
+  int size() const { return static_cast<int>(members_.size()); }
+
+ private:
+  // Opens the member's own copy of the input on first use. A copy that cannot
+  // be opened (it opened once already, so this is not expected) leaves the
+  // member idle; the others do its share.
+  bool Ready(Member& m) {
+    if (m.doc != nullptr) return true;
+    if (m.own_doc == nullptr) {
+      if (shares_doc_) {
+        m.doc = shared_;
+      } else {
+        Result<OpenedDocument> opened = Open(bytes_, options_);
+        if (!opened) return false;
+        m.own_doc = std::make_unique<OpenedDocument>(std::move(*opened));
+        m.doc = m.own_doc.get();
+      }
+      m.own_ocr = std::make_unique<LazyOcrEngine>(options_.ocr_language);
+      m.ocr = m.own_ocr.get();
+    }
+    return m.doc != nullptr;
+  }
+
+  const std::string& bytes_;
+  const PipelineOptions& options_;
+  const OpenedDocument* shared_ = nullptr;
+  bool shares_doc_ = false;
+  std::vector<std::unique_ptr<Member>> members_;
+};
+
+// What a crew's tasks left for pages [first, last): one result each, and the
+// first failure in page order (deterministic whatever the threads did).
+template <class T>
+struct PageResults {
+  explicit PageResults(int n) : items(static_cast<size_t>(n)), errors(static_cast<size_t>(n)) {}
+  std::vector<T> items;
+  std::vector<std::optional<Error>> errors;
+  std::optional<Error> First() const {
+    for (const auto& e : errors) {
+      if (e) return e;
+    }
+    return std::nullopt;
+  }
+};
+
+// Extracts (or OCRs) every page's words and finds what the rules match on it,
+// pages in parallel on the crew. OCR renders are kept for the output within
+// `image_budget` bytes.
+Result<PageWorks> ExtractAndDetect(PageCrew& crew, const OpenedDocument& doc,
+                                   const PipelineOptions& options, const RuleSet& rules,
                                    long long image_budget) {
-  PageWorks works, unseen;
   const int n = doc.page_count();
-  works.reserve(n);
-  for (int i = 0; i < n; ++i) {
-    Result<std::unique_ptr<PageWork>> read = ReadPage(doc, i, options, ocr, image_budget);
-    if (!read) return read.error();
-    std::unique_ptr<PageWork> work = std::move(*read);
+  std::atomic<long long> budget{image_budget};
+  PageResults<std::unique_ptr<PageWork>> read(n);
+  crew.ForEach(0, n, [&](PageCrew::Member& m, int i) {
+    Result<std::unique_ptr<PageWork>> page = ReadPage(*m.doc, i, options, *m.ocr, budget);
+    if (!page) {
+      read.errors[static_cast<size_t>(i)] = page.error();
+      return false;
+    }
+    std::unique_ptr<PageWork> work = std::move(*page);
     work->text = std::make_unique<PageText>(work->page);
     work->findings = rules.Detect(*work->text, work->page.number, work->source);
     if (work->source == WordSource::kOcr) AbsorbUnsureNeighbours(*work);
+    read.items[static_cast<size_t>(i)] = std::move(work);
+    return true;
+  });
+  if (std::optional<Error> error = read.First()) return *error;
+  PageWorks works = std::move(read.items), unseen;
+  for (auto& work : works) {
     if (!work->hidden.words.empty()) unseen.push_back(HiddenWork(*work, rules));
-    works.push_back(std::move(work));
   }
   if (doc.pdf) unseen.push_back(DocumentWork(*doc.pdf, rules));
   for (auto& work : unseen) works.push_back(std::move(work));
@@ -405,58 +552,66 @@ void ApplyDecisions(PageWorks& works, const PipelineOptions& options,
 // label); otherwise the verification gate would rightly refuse the output.
 void RedactEveryOccurrence(PageWorks& works) {
   std::vector<const Finding*> origins;
-  std::set<std::string> seen;
+  std::vector<std::string> values;
+  std::set<std::string_view> seen;
   for (const auto& work : works) {
     for (const Finding& f : work->findings) {
       if (f.action == Action::kRedact && !f.text.empty() && seen.insert(f.text).second) {
         origins.push_back(&f);
+        values.push_back(f.text);
       }
     }
   }
-  std::vector<std::pair<PageWork*, Finding>> added;
-  for (const Finding* origin : origins) {
-    // Tokens joined by optional whitespace: "PC 1234" also finds "PC\n1234".
-    std::string pattern;
-    size_t i = 0;
-    const std::string& s = origin->text;
-    while (i < s.size()) {
-      size_t j = s.find_first_of(" \t\r\n\f", i);
-      if (j == std::string::npos) j = s.size();
-      if (j > i) {
-        if (!pattern.empty()) pattern += "\\s*";
-        pattern += RE2::QuoteMeta(s.substr(i, j - i));
-      }
-      i = j + 1;
-    }
-    if (pattern.empty()) continue;
-    RE2 re(pattern);
-    if (!re.ok()) continue;
-    for (auto& work : works) {
-      const std::string& text = work->text->text();
-      re2::StringPiece input(text), match;
-      size_t pos = 0;
-      while (pos <= text.size() &&
-             re.Match(input, pos, text.size(), RE2::UNANCHORED, &match, 1)) {
-        size_t b = match.data() - text.data(), e = b + match.size();
-        if (!Covered(work->findings, b, e)) {
-          Finding copy = *origin;
-          copy.page = work->page.number;
-          copy.begin = b;
-          copy.end = e;
-          copy.text = std::string(match);
-          copy.boxes = work->text->BoxesFor(b, e);
-          copy.words = work->text->WordsFor(b, e);
-          added.emplace_back(work.get(), std::move(copy));
-        }
-        pos = e > pos ? e : pos + 1;
-      }
+  if (values.empty()) return;
+  // Built once; one screening pass per page, not one search per value per page.
+  const RedactedValueFinder finder(std::move(values));
+  struct Added {
+    int value;
+    size_t work;
+    Finding finding;
+  };
+  std::vector<Added> added;
+  for (size_t w = 0; w < works.size(); ++w) {
+    PageWork* work = works[w].get();
+    const std::string& text = work->text->text();
+    for (const ValueOccurrence& o : finder.FindAll(text)) {
+      if (Covered(work->findings, o.begin, o.end)) continue;
+      Finding copy = *origins[static_cast<size_t>(o.value)];
+      copy.page = work->page.number;
+      copy.begin = o.begin;
+      copy.end = o.end;
+      copy.text = text.substr(o.begin, o.end - o.begin);
+      copy.boxes = work->text->BoxesFor(o.begin, o.end);
+      copy.words = work->text->WordsFor(o.begin, o.end);
+      added.push_back(Added{o.value, w, std::move(copy)});
     }
   }
-  for (auto& [work, finding] : added) {
-    auto& list = work->findings;
-    auto at = std::lower_bound(list.begin(), list.end(), finding.begin,
-                               [](const Finding& f, size_t b) { return f.begin < b; });
-    list.insert(at, std::move(finding));
+  // Each page's copies in the order they are inserted: value by value (in the
+  // order the values were first found), each value's in text order.
+  std::stable_sort(added.begin(), added.end(),
+                   [](const Added& a, const Added& b) { return a.value < b.value; });
+  std::vector<std::vector<Finding>> per_work(works.size());
+  for (Added& a : added) per_work[a.work].push_back(std::move(a.finding));
+  const auto by_begin = [](const Finding& a, const Finding& b) { return a.begin < b.begin; };
+  for (size_t i = 0; i < works.size(); ++i) {
+    std::vector<Finding>& copies = per_work[i];
+    if (copies.empty()) continue;
+    std::vector<Finding>& list = works[i]->findings;
+    if (!std::is_sorted(list.begin(), list.end(), by_begin)) {
+      for (Finding& finding : copies) {
+        auto at = std::lower_bound(list.begin(), list.end(), finding.begin,
+                                   [](const Finding& f, size_t b) { return f.begin < b; });
+        list.insert(at, std::move(finding));
+      }
+      continue;
+    }
+    // The order that inserting each copy before the first finding that does not
+    // start before it gives, without the quadratic inserts: by begin, and at
+    // one begin the copies last inserted first, then the page's own findings.
+    std::reverse(copies.begin(), copies.end());
+    for (Finding& f : list) copies.push_back(std::move(f));
+    std::stable_sort(copies.begin(), copies.end(), by_begin);
+    list = std::move(copies);
   }
 }
 
@@ -480,8 +635,15 @@ Result<Raster> OutputImage(const OpenedDocument& doc, int index, PageWork& work,
     return image;
   }
   const int dpi = work.source == WordSource::kOcr ? options.ocr_dpi : options.dpi;
-  Result<Raster> image =
-      doc.image ? doc.image->Page(index) : doc.pdf->RenderPage(index, dpi, options.max_page_pixels);
+  // A page without colour is rendered grey: a quarter of the pixels' bytes,
+  // quicker to render and to encode, and the same page to a reader.
+  PdfDocument::Pixels pixels = PdfDocument::Pixels::kColour;
+  if (doc.pdf) {
+    Result<bool> colour = work.colour ? *work.colour : doc.pdf->ShowsColour(index);
+    if (colour && !*colour) pixels = PdfDocument::Pixels::kGrey;
+  }
+  Result<Raster> image = doc.image ? doc.image->Page(index)
+                                   : doc.pdf->RenderPage(index, dpi, options.max_page_pixels, pixels);
   if (image) TurnUpright(work, *image);
   return image;
 }
@@ -502,23 +664,48 @@ std::vector<Finding> BurntFindings(const PageWorks& works, const PageWork& page)
   return findings;
 }
 
-// Renders, burns and writes every page of a PDF or image input.
-Result<std::string> WriteRedactedPdf(const OpenedDocument& doc, PageWorks& works,
+// Renders, burns and encodes page `index` (the costly part of writing it).
+Result<EncodedPage> RedactedPage(PageCrew::Member& m, const PageWorks& works, int index,
+                                 const PipelineOptions& options) {
+  PageWork& work = *works[static_cast<size_t>(index)];
+  Result<Raster> image = OutputImage(*m.doc, index, work, options);
+  if (!image) return image.error();
+  const std::vector<Finding> findings = BurntFindings(works, work);
+  RedactionPlan plan = work.source == WordSource::kOcr
+                           ? PlanPage(work.page, findings, options.labels, kOcrPaddingPt)
+                           : PlanPage(work.page, findings, options.labels);
+  if (Status burnt = BurnBoxes(*image, plan, &m.fonts); !burnt) return burnt.error();
+  return EncodePage(*image, work.page.width, work.page.height, plan.KeptWords(work.page));
+}
+
+// Writes every page of a PDF or image input. Pages are rendered, burnt and
+// encoded on the crew a window at a time and added to the writer in page
+// order, so only a window of page images is ever in memory.
+Result<std::string> WriteRedactedPdf(PageCrew& crew, PageWorks& works,
                                      const PipelineOptions& options) {
+  int pages = 0;
+  while (pages < static_cast<int>(works.size()) && works[pages]->kind == PageWork::Kind::kPage) {
+    ++pages;
+  }
   RedactedPdfWriter writer;
-  for (size_t i = 0; i < works.size() && works[i]->kind == PageWork::Kind::kPage; ++i) {
-    PageWork& work = *works[i];
-    Result<Raster> image = OutputImage(doc, static_cast<int>(i), work, options);
-    if (!image) return image.error();
-    const std::vector<Finding> findings = BurntFindings(works, work);
-    RedactionPlan plan = work.source == WordSource::kOcr
-                             ? PlanPage(work.page, findings, options.labels, kOcrPaddingPt)
-                             : PlanPage(work.page, findings, options.labels);
-    if (Status burnt = BurnBoxes(*image, plan); !burnt) return burnt.error();
-    if (Status added = writer.AddPage(*image, work.page.width, work.page.height,
-                                      plan.KeptWords(work.page));
-        !added) {
-      return added.error();
+  const int window = 4 * crew.size();
+  for (int first = 0; first < pages; first += window) {
+    const int last = std::min(pages, first + window);
+    PageResults<std::optional<EncodedPage>> encoded(last - first);
+    crew.ForEach(first, last, [&](PageCrew::Member& m, int i) {
+      const size_t slot = static_cast<size_t>(i - first);
+      Result<EncodedPage> page = RedactedPage(m, works, i, options);
+      if (!page) {
+        encoded.errors[slot] = page.error();
+        return false;
+      }
+      encoded.items[slot] = std::move(*page);
+      return true;
+    });
+    if (std::optional<Error> error = encoded.First()) return *error;
+    for (std::optional<EncodedPage>& page : encoded.items) {
+      if (Status added = writer.AddEncodedPage(*page); !added) return added.error();
+      page.reset();
     }
   }
   return writer.Finish();
@@ -540,9 +727,11 @@ DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
 }
 
 // Loads and detects; the shared first half of ProcessDocument and ScanDocument.
+// `crew` is made here, once the document is open, and kept for the writing.
 Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& options,
                          const RuleSet& rules, LazyOcrEngine& ocr, long long image_budget,
-                         DocumentOutcome& outcome, OpenedDocument& doc) {
+                         DocumentOutcome& outcome, OpenedDocument& doc,
+                         std::unique_ptr<PageCrew>& crew) {
   outcome.doc_sha256 = Sha256Hex(bytes);
   outcome.kind = SniffInput(std::string_view(bytes).substr(0, 4096));
   Result<OpenedDocument> opened = Open(bytes, options);
@@ -558,7 +747,8 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
                                             " pages, over the --max-pages limit of " +
                                             std::to_string(options.max_pages));
   }
-  Result<PageWorks> works = ExtractAndDetect(doc, options, rules, ocr, image_budget);
+  crew = std::make_unique<PageCrew>(bytes, doc, options, ocr);
+  Result<PageWorks> works = ExtractAndDetect(*crew, doc, options, rules, image_budget);
   if (!works) return works.error();
   ApplyDecisions(*works, options, outcome.doc_sha256);
   RedactEveryOccurrence(*works);
@@ -594,8 +784,10 @@ DocumentOutcome ScanDocument(const std::string& bytes, const PipelineOptions& op
   DocumentOutcome outcome;
   OpenedDocument doc;
   LazyOcrEngine own(options.ocr_language);
+  std::unique_ptr<PageCrew> crew;  // destroyed before doc, which it points to
   // Nothing is written, so no image is kept.
-  Result<PageWorks> works = Detect(bytes, options, rules, ocr ? *ocr : own, 0, outcome, doc);
+  Result<PageWorks> works =
+      Detect(bytes, options, rules, ocr ? *ocr : own, 0, outcome, doc, crew);
   if (!works) return Fail(std::move(outcome), works.error());
   outcome.status = DocumentStatus::kRedacted;
   return outcome;
@@ -606,14 +798,15 @@ DocumentOutcome ProcessDocument(const std::string& bytes, const PipelineOptions&
   DocumentOutcome outcome;
   OpenedDocument doc;
   LazyOcrEngine own(options.ocr_language);
+  std::unique_ptr<PageCrew> crew;  // destroyed before doc, which it points to
   Result<PageWorks> works =
-      Detect(bytes, options, rules, ocr ? *ocr : own, kKeptImageBytes, outcome, doc);
+      Detect(bytes, options, rules, ocr ? *ocr : own, kKeptImageBytes, outcome, doc, crew);
   if (!works) return Fail(std::move(outcome), works.error());
 
   outcome.text = RedactedText(*works, options.labels);
   std::vector<std::string> redacted = RedactedStrings(*works);
   if (doc.pdf || doc.image) {
-    Result<std::string> pdf = WriteRedactedPdf(doc, *works, options);
+    Result<std::string> pdf = WriteRedactedPdf(*crew, *works, options);
     if (!pdf) return Fail(std::move(outcome), pdf.error());
     if (Status ok = VerifyRedactedPdf(*pdf, redacted); !ok) return Fail(std::move(outcome), ok.error());
     outcome.pdf = std::move(*pdf);

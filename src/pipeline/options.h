@@ -23,6 +23,10 @@ struct PipelineOptions {
   std::string ocr_language = "eng";
   // An OCR page whose mean word confidence is below this is flagged for review.
   double ocr_review_confidence = 70;
+  // Threads that work on the pages of one document at once (each with its own
+  // parse of the input and its own OCR engine); the output does not depend on
+  // it. `run --jobs N` gives a lone document all N.
+  int page_threads = 1;
   // What the boxes and the [REDACTED:...] markers say.
   LabelMode labels = LabelMode::kCategory;
   // Password for encrypted PDFs; empty = none.

@@ -289,6 +289,8 @@ double WorkerProcess::CpuSeconds() const {
 }
 
 void WorkerProcess::LimitCpu(double cpu_start, double seconds) const {
+  // Each of the document's page threads may use the whole time.
+  seconds *= std::max(1, options_.page_threads);
   struct rlimit old {};
   if (::prlimit(pid_, RLIMIT_CPU, nullptr, &old) != 0) return;
   struct rlimit limit = old;

@@ -147,6 +147,7 @@ json EncodeOptions(const PipelineOptions& o) {
           {"ocr_dpi", o.ocr_dpi},
           {"ocr_language", o.ocr_language},
           {"ocr_review_confidence", o.ocr_review_confidence},
+          {"page_threads", o.page_threads},
           {"labels", static_cast<int>(o.labels)},
           {"password", Bytes(o.password)},
           {"max_file_size", o.max_file_size},
@@ -168,6 +169,7 @@ Result<PipelineOptions> DecodeOptions(const json& j) {
     o.ocr_dpi = j.at("ocr_dpi").get<int>();
     o.ocr_language = j.at("ocr_language").get<std::string>();
     o.ocr_review_confidence = j.at("ocr_review_confidence").get<double>();
+    o.page_threads = j.value("page_threads", 1);
     o.labels = EnumAt<LabelMode>(j, "labels", static_cast<int>(LabelMode::kNone));
     o.password = FromBytes(j.at("password"));
     o.max_file_size = j.at("max_file_size").get<long long>();

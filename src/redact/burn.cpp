@@ -8,30 +8,10 @@
 namespace redact {
 namespace {
 
-struct BmfDeleter {
-  void operator()(L_BMF* bmf) const { bmfDestroy(&bmf); }
-};
-using BmfPtr = std::unique_ptr<L_BMF, BmfDeleter>;
-
 struct BoxDeleter {
   void operator()(BOX* box) const { boxDestroy(&box); }
 };
 using BoxPtr = std::unique_ptr<BOX, BoxDeleter>;
-
-// Leptonica's built-in bitmap fonts (compiled in; no font files needed), made on
-// first use and shared by the boxes of one page.
-class LabelFonts {
- public:
-  static constexpr int kSmallest = 4, kLargest = 20, kStep = 2;
-  L_BMF* Get(int size) {
-    BmfPtr& slot = fonts_[static_cast<size_t>((size - kSmallest) / kStep)];
-    if (!slot) slot.reset(bmfCreate(nullptr, size));
-    return slot.get();
-  }
-
- private:
-  std::array<BmfPtr, (kLargest - kSmallest) / kStep + 1> fonts_;
-};
 
 // The label as a tight 1 bpp mask in the largest font that fits `max_w` x
 // `max_h` pixels, or null when even the smallest does not.
@@ -82,7 +62,19 @@ Status Normalise(Raster& image) {
 
 }  // namespace
 
-Status BurnBoxes(Raster& image, const RedactionPlan& plan) {
+LabelFonts::LabelFonts() = default;
+LabelFonts::~LabelFonts() = default;
+
+void LabelFonts::BmfDeleter::operator()(L_BMF* bmf) const { bmfDestroy(&bmf); }
+
+L_BMF* LabelFonts::Get(int size) {
+  if (size < kSmallest || size > kLargest || (size - kSmallest) % kStep != 0) return nullptr;
+  auto& slot = fonts_[static_cast<size_t>((size - kSmallest) / kStep)];
+  if (!slot) slot.reset(bmfCreate(nullptr, size));
+  return slot.get();
+}
+
+Status BurnBoxes(Raster& image, const RedactionPlan& plan, LabelFonts* shared_fonts) {
   if (!image.pix) return MakeError(ErrorKind::kInternal, "no page image to redact");
   if (plan.boxes.empty()) return OkStatus();
   if (image.dpi <= 0) return MakeError(ErrorKind::kInternal, "page image has no resolution");
@@ -91,7 +83,8 @@ Status BurnBoxes(Raster& image, const RedactionPlan& plan) {
   const int depth = pixGetDepth(pix);
   const int width = pixGetWidth(pix), height = pixGetHeight(pix);
   const double scale = image.dpi / 72.0;
-  LabelFonts fonts;
+  LabelFonts own_fonts;
+  LabelFonts& fonts = shared_fonts != nullptr ? *shared_fonts : own_fonts;
   for (const RedactionBox& rbox : plan.boxes) {
     // Outward rounding: a glyph that touches a pixel at all is covered.
     const int x0 = std::max(0, static_cast<int>(std::floor(rbox.box.x0 * scale)));

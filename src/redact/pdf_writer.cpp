@@ -278,62 +278,9 @@ const char* FilterName(int codec) {
   }
 }
 
-}  // namespace
-
-struct RedactedPdfWriter::Impl {
-  explicit Impl(PageEncoding e) : encoding(e) {}
-  const PageEncoding encoding;
-  QPDF pdf;
-  QPDFObjectHandle font;  // uninitialised until a page has words
-  int pages = 0;
-  bool finished = false;
-
-  QPDFObjectHandle Font();
-  Result<QPDFObjectHandle> Image(const Raster& image);
-  std::string Contents(double width_pt, double height_pt, const std::vector<const Word*>& words);
-};
-
-QPDFObjectHandle RedactedPdfWriter::Impl::Font() {
-  if (!font.isInitialized()) {
-    font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"));
-  }
-  return font;
-}
-
-// The image XObject of a page, encoded as `encoding` says (see PageEncoding).
-Result<QPDFObjectHandle> RedactedPdfWriter::Impl::Image(const Raster& image) {
-  Encoded chosen = Choose(image, encoding);
-  if (!chosen.pix) return MakeError(ErrorKind::kInternal, "could not prepare the page image");
-  std::optional<ImageStream> stream = Compress(chosen.pix.get(), chosen.codec);
-  if (!stream) return MakeError(ErrorKind::kInternal, "could not compress the page image");
-  const bool bilevel = chosen.codec == L_G4_ENCODE;
-  QPDFObjectHandle xobject = QPDFObjectHandle::newStream(&pdf);
-  QPDFObjectHandle dict = xobject.getDict();
-  dict.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
-  dict.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
-  dict.replaceKey("/Width", QPDFObjectHandle::newInteger(stream->width));
-  dict.replaceKey("/Height", QPDFObjectHandle::newInteger(stream->height));
-  dict.replaceKey("/ColorSpace",
-                  QPDFObjectHandle::newName(stream->spp == 3 ? "/DeviceRGB" : "/DeviceGray"));
-  dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(stream->bps));
-  QPDFObjectHandle parms = QPDFObjectHandle::newNull();
-  if (bilevel) {
-    parms = QPDFObjectHandle::parse("<< /K -1 /Columns " + std::to_string(stream->width) + " /Rows " +
-                                    std::to_string(stream->height) + " >>");
-  } else if (chosen.codec == L_FLATE_ENCODE && stream->predictor) {
-    parms = QPDFObjectHandle::parse("<< /Predictor 15 /Colors " + std::to_string(stream->spp) +
-                                    " /BitsPerComponent " + std::to_string(stream->bps) +
-                                    " /Columns " + std::to_string(stream->width) + " >>");
-  }
-  xobject.replaceStreamData(stream->data, QPDFObjectHandle::newName(FilterName(chosen.codec)), parms);
-  return xobject;
-}
-
 // The page's content stream: the image over the whole page, then each kept word
 // in invisible text (render mode 3), sized and stretched to fill its box.
-std::string RedactedPdfWriter::Impl::Contents(double width_pt, double height_pt,
-                                              const std::vector<const Word*>& words) {
+std::string Contents(double width_pt, double height_pt, const std::vector<const Word*>& words) {
   std::string out = "q " + Num(width_pt) + " 0 0 " + Num(height_pt) + " 0 0 cm /Im0 Do Q\n";
   bool open = false;
   for (const Word* word : words) {
@@ -353,6 +300,54 @@ std::string RedactedPdfWriter::Impl::Contents(double width_pt, double height_pt,
   return out;
 }
 
+}  // namespace
+
+Result<EncodedPage> EncodePage(const Raster& image, double width_pt, double height_pt,
+                               const std::vector<const Word*>& words, PageEncoding encoding) {
+  if (!image.pix) return MakeError(ErrorKind::kInternal, "no page image to write");
+  if (!(width_pt > 0 && height_pt > 0)) {
+    return MakeError(ErrorKind::kInternal, "page has no size");
+  }
+  Encoded chosen = Choose(image, encoding);
+  if (!chosen.pix) return MakeError(ErrorKind::kInternal, "could not prepare the page image");
+  std::optional<ImageStream> stream = Compress(chosen.pix.get(), chosen.codec);
+  if (!stream) return MakeError(ErrorKind::kInternal, "could not compress the page image");
+  EncodedPage page;
+  page.image = std::move(stream->data);
+  page.filter = FilterName(chosen.codec);
+  page.width = stream->width;
+  page.height = stream->height;
+  page.components = stream->spp == 3 ? 3 : 1;
+  page.bits = stream->bps;
+  page.predictor = chosen.codec == L_FLATE_ENCODE && stream->predictor;
+  try {
+    page.contents = Contents(width_pt, height_pt, words);
+  } catch (const std::exception& e) {
+    return MakeError(ErrorKind::kInternal, std::string("could not build the page text: ") + e.what());
+  }
+  page.has_text = page.contents.find("BT 3 Tr") != std::string::npos;
+  page.width_pt = width_pt;
+  page.height_pt = height_pt;
+  return page;
+}
+
+struct RedactedPdfWriter::Impl {
+  explicit Impl(PageEncoding e) : encoding(e) {}
+  const PageEncoding encoding;
+  QPDF pdf;
+  QPDFObjectHandle font;  // uninitialised until a page has words
+  int pages = 0;
+  bool finished = false;
+
+  QPDFObjectHandle Font() {
+    if (!font.isInitialized()) {
+      font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
+          "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"));
+    }
+    return font;
+  }
+};
+
 RedactedPdfWriter::RedactedPdfWriter(PageEncoding encoding)
     : impl_(std::make_unique<Impl>(encoding)) {
   impl_->pdf.emptyPDF();
@@ -363,28 +358,53 @@ RedactedPdfWriter::~RedactedPdfWriter() = default;
 Status RedactedPdfWriter::AddPage(const Raster& image, double width_pt, double height_pt,
                                   const std::vector<const Word*>& words) {
   if (impl_->finished) return MakeError(ErrorKind::kInternal, "PDF writer used after Finish");
-  if (!image.pix) return MakeError(ErrorKind::kInternal, "no page image to write");
-  if (!(width_pt > 0 && height_pt > 0)) {
-    return MakeError(ErrorKind::kInternal, "page has no size");
+  Result<EncodedPage> page = EncodePage(image, width_pt, height_pt, words, impl_->encoding);
+  if (!page) return page.error();
+  return AddEncodedPage(*page);
+}
+
+Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
+  if (impl_->finished) return MakeError(ErrorKind::kInternal, "PDF writer used after Finish");
+  if (!(encoded.width_pt > 0 && encoded.height_pt > 0) || encoded.image.empty()) {
+    return MakeError(ErrorKind::kInternal, "page has no size or no image");
   }
   try {
-    Result<QPDFObjectHandle> xobject = impl_->Image(image);
-    if (!xobject) return xobject.error();
+    QPDF& pdf = impl_->pdf;
+    QPDFObjectHandle xobject = QPDFObjectHandle::newStream(&pdf);
+    QPDFObjectHandle dict = xobject.getDict();
+    dict.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
+    dict.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
+    dict.replaceKey("/Width", QPDFObjectHandle::newInteger(encoded.width));
+    dict.replaceKey("/Height", QPDFObjectHandle::newInteger(encoded.height));
+    dict.replaceKey("/ColorSpace",
+                    QPDFObjectHandle::newName(encoded.components == 3 ? "/DeviceRGB" : "/DeviceGray"));
+    dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(encoded.bits));
+    QPDFObjectHandle parms = QPDFObjectHandle::newNull();
+    if (encoded.filter == "/CCITTFaxDecode") {
+      parms = QPDFObjectHandle::parse("<< /K -1 /Columns " + std::to_string(encoded.width) +
+                                      " /Rows " + std::to_string(encoded.height) + " >>");
+    } else if (encoded.predictor) {
+      parms = QPDFObjectHandle::parse("<< /Predictor 15 /Colors " +
+                                      std::to_string(encoded.components) + " /BitsPerComponent " +
+                                      std::to_string(encoded.bits) + " /Columns " +
+                                      std::to_string(encoded.width) + " >>");
+    }
+    xobject.replaceStreamData(encoded.image, QPDFObjectHandle::newName(encoded.filter), parms);
     QPDFObjectHandle resources = QPDFObjectHandle::newDictionary();
     QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
-    xobjects.replaceKey("/Im0", *xobject);
+    xobjects.replaceKey("/Im0", xobject);
     resources.replaceKey("/XObject", xobjects);
-    const std::string contents = impl_->Contents(width_pt, height_pt, words);
-    if (contents.find("BT") != std::string::npos) {
+    if (encoded.has_text) {
       QPDFObjectHandle fonts = QPDFObjectHandle::newDictionary();
       fonts.replaceKey("/F1", impl_->Font());
       resources.replaceKey("/Font", fonts);
     }
-    QPDFObjectHandle page = impl_->pdf.makeIndirectObject(QPDFObjectHandle::parse(
-        "<< /Type /Page /MediaBox [0 0 " + Num(width_pt) + " " + Num(height_pt) + "] >>"));
+    QPDFObjectHandle page = pdf.makeIndirectObject(
+        QPDFObjectHandle::parse("<< /Type /Page /MediaBox [0 0 " + Num(encoded.width_pt) + " " +
+                                Num(encoded.height_pt) + "] >>"));
     page.replaceKey("/Resources", resources);
-    page.replaceKey("/Contents", QPDFObjectHandle::newStream(&impl_->pdf, contents));
-    QPDFPageDocumentHelper(impl_->pdf).addPage(QPDFPageObjectHelper(page), false);
+    page.replaceKey("/Contents", QPDFObjectHandle::newStream(&pdf, encoded.contents));
+    QPDFPageDocumentHelper(pdf).addPage(QPDFPageObjectHelper(page), false);
     ++impl_->pages;
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kInternal, std::string("could not build the output page: ") + e.what());

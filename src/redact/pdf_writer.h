@@ -37,6 +37,33 @@ enum class PageEncoding {
   kLossless,
 };
 
+// One output page, encoded: the compressed page image and the content stream
+// that shows it and carries the invisible words. Making it (EncodePage) is the
+// costly part of writing a page: classifying and compressing the image. It
+// depends on nothing but its arguments, so pages may be encoded on several
+// threads at once and then added to the writer in page order.
+struct EncodedPage {
+  std::string image;             // compressed image data
+  std::string filter;            // its PDF filter: /CCITTFaxDecode, /DCTDecode, /FlateDecode
+  int width = 0, height = 0;     // pixels
+  int components = 1;            // 1 grey, 3 RGB
+  int bits = 8;                  // bits per component
+  bool predictor = false;        // Flate with PNG predictors
+  std::string contents;          // the page's content stream (unencoded)
+  bool has_text = false;         // contents use the font /F1
+  double width_pt = 0, height_pt = 0;
+};
+
+// Encodes a page of `width_pt` x `height_pt` points showing `image` (scaled to
+// fill it) and the invisible `words` (boxes in points, top-left origin), the
+// image as `encoding` says; `image.dpi` is the resolution it was rendered at.
+// Each word is set in invisible Helvetica (WinAnsi; characters outside it
+// become '?'), sized and horizontally scaled to fill its box. Thread-safe.
+// Errors are kInternal (a library failure, not the user's).
+Result<EncodedPage> EncodePage(const Raster& image, double width_pt, double height_pt,
+                               const std::vector<const Word*>& words,
+                               PageEncoding encoding = PageEncoding::kByContent);
+
 class RedactedPdfWriter {
  public:
   explicit RedactedPdfWriter(PageEncoding encoding = PageEncoding::kByContent);
@@ -52,6 +79,10 @@ class RedactedPdfWriter {
   // to fill its box. Errors are kInternal (a library failure, not the user's).
   Status AddPage(const Raster& image, double width_pt, double height_pt,
                  const std::vector<const Word*>& words);
+
+  // Adds a page made by EncodePage (this writer's PageEncoding is not used).
+  // Pages appear in the order they are added.
+  Status AddEncodedPage(const EncodedPage& page);
 
   // The complete PDF. The writer cannot be used afterwards.
   Result<std::string> Finish();
