@@ -56,7 +56,11 @@ struct DocumentOutcome {
 // `ocr` is the calling thread's OCR engine, created by it on first use and kept
 // for the next documents; null makes a fresh one for this call when a page needs
 // OCR (slower: the models are loaded again). The engine is used from this
-// thread only and never kept by the pipeline.
+// thread only and never kept by the pipeline. With options.page_threads > 1
+// the pages are read, detected, rendered and encoded by that many threads
+// (this one among them; the others open their own copy of the input and make
+// their own OCR engine for this call) and the outcome is byte-for-byte the
+// one a single thread gives.
 DocumentOutcome ProcessDocument(const std::string& bytes, const PipelineOptions& options,
                                 const RuleSet& rules, LazyOcrEngine* ocr = nullptr);
 

@@ -308,3 +308,56 @@ TEST(PdfDocument, PageIndexOutOfRangeIsAnError) {
 
 }  // namespace
 }  // namespace redact
+
+namespace redact {
+namespace {
+
+std::string RealWorldPdf(const std::string& name) {
+  Result<std::string> bytes = ReadFile(std::string(REDACT_TEST_DATA) + "/realworld/" + name);
+  EXPECT_TRUE(bytes.ok()) << name;
+  return bytes ? *bytes : std::string();
+}
+
+TEST(PdfDocument, ColourIsSeenOnlyOnPagesThatHaveIt) {
+  auto grey = OpenOrDie(TestPdf("marker.pdf"));
+  auto colour = OpenOrDie(RealWorldPdf("office.pdf"));
+  ASSERT_TRUE(grey && colour);
+  Result<bool> g = grey->ShowsColour(0), c = colour->ShowsColour(0);
+  ASSERT_TRUE(g.ok() && c.ok());
+  EXPECT_FALSE(*g);
+  EXPECT_TRUE(*c);
+}
+
+TEST(PdfDocument, GreyRenderMatchesTheLuminanceOfTheColourRender) {
+  Result<std::string> sample =
+      ReadFile(std::string(REDACT_SOURCE_DIR) + "/samples/foi-response.pdf");
+  ASSERT_TRUE(sample.ok());
+  auto doc = OpenOrDie(*sample);
+  ASSERT_TRUE(doc);
+  Result<Raster> rgb = doc->RenderPage(0, 100);
+  Result<Raster> grey = doc->RenderPage(0, 100, 400'000'000LL, PdfDocument::Pixels::kGrey);
+  ASSERT_TRUE(rgb.ok() && grey.ok());
+  ASSERT_EQ(pixGetDepth(grey->pix.get()), 8);
+  EXPECT_EQ(pixGetXRes(grey->pix.get()), 100);
+  ASSERT_EQ(pixGetWidth(grey->pix.get()), pixGetWidth(rgb->pix.get()));
+  ASSERT_EQ(pixGetHeight(grey->pix.get()), pixGetHeight(rgb->pix.get()));
+  PixPtr luminance(pixConvertRGBToLuminance(rgb->pix.get()));
+  // Same page, same place: every pixel within a few levels, and ink where ink is.
+  long long dark_rgb = 0, dark_grey = 0, far = 0;
+  for (int y = 0; y < pixGetHeight(grey->pix.get()); ++y) {
+    for (int x = 0; x < pixGetWidth(grey->pix.get()); ++x) {
+      l_uint32 a = 0, b = 0;
+      pixGetPixel(luminance.get(), x, y, &a);
+      pixGetPixel(grey->pix.get(), x, y, &b);
+      dark_rgb += a < 128;
+      dark_grey += b < 128;
+      far += std::abs(static_cast<int>(a) - static_cast<int>(b)) > 48;
+    }
+  }
+  EXPECT_GT(dark_grey, 1000);
+  EXPECT_NEAR(static_cast<double>(dark_grey), static_cast<double>(dark_rgb), dark_rgb * 0.05);
+  EXPECT_LT(far, dark_rgb / 50);
+}
+
+}  // namespace
+}  // namespace redact

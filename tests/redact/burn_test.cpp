@@ -126,5 +126,20 @@ TEST(BurnBoxes, NoImageIsAnError) {
   EXPECT_FALSE(BurnBoxes(page, OneBox({0, 0, 1, 1})).ok());
 }
 
+// One LabelFonts shared by many pages burns exactly what fresh fonts burn.
+TEST(BurnBoxes, SharedLabelFontsBurnTheSameLabels) {
+  LabelFonts fonts;
+  for (int i = 0; i < 3; ++i) {
+    Raster shared = WhitePage(32), fresh = WhitePage(32);
+    ASSERT_TRUE(BurnBoxes(shared, OneBox({20, 20, 180, 60}, "person"), &fonts).ok());
+    ASSERT_TRUE(BurnBoxes(fresh, OneBox({20, 20, 180, 60}, "person")).ok());
+    l_int32 same = 0;
+    ASSERT_EQ(pixEqual(shared.pix.get(), fresh.pix.get(), &same), 0);
+    EXPECT_TRUE(same);
+  }
+  EXPECT_NE(fonts.Get(LabelFonts::kLargest), nullptr);
+  EXPECT_EQ(fonts.Get(LabelFonts::kLargest + 1), nullptr);
+}
+
 }  // namespace
 }  // namespace redact

@@ -343,3 +343,36 @@ TEST(RedactedPdfWriter, PicturePagesAreJpegAndFiguresLossless) {
 
 }  // namespace
 }  // namespace redact
+
+namespace redact::testing {
+namespace {
+
+// Encoding pages apart (on any thread) and adding them in order writes the
+// same bytes as adding them one by one.
+TEST(RedactedPdfWriter, EncodedPagesWriteTheSameBytesAsAddPage) {
+  std::vector<Word> words = SampleWords();
+  std::vector<const Word*> kept;
+  for (const Word& w : words) kept.push_back(&w);
+  RedactedPdfWriter direct, encoded;
+  for (int depth : {32, 8, 1}) {
+    Raster page = SamplePage(depth);
+    ASSERT_TRUE(direct.AddPage(page, kPageWidth, kPageHeight, kept).ok());
+    Result<EncodedPage> e = EncodePage(page, kPageWidth, kPageHeight, kept);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    EXPECT_FALSE(e->image.empty());
+    EXPECT_TRUE(e->has_text);
+    ASSERT_TRUE(encoded.AddEncodedPage(*e).ok());
+  }
+  Result<std::string> a = direct.Finish(), b = encoded.Finish();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(*a == *b);
+}
+
+TEST(RedactedPdfWriter, AnEmptyEncodedPageIsAnError) {
+  RedactedPdfWriter writer;
+  EXPECT_FALSE(writer.AddEncodedPage(EncodedPage{}).ok());
+  EXPECT_FALSE(EncodePage(Raster{}, kPageWidth, kPageHeight, {}).ok());
+}
+
+}  // namespace
+}  // namespace redact::testing
