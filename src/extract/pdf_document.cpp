@@ -6,6 +6,15 @@
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
 
+// Poppler's core (libpoppler-private-dev), for rendering only: a Splash output
+// device kept for the whole document keeps its fonts and glyph cache from page
+// to page, where poppler-cpp's page_renderer starts from nothing every time.
+#include <GlobalParams.h>
+#include <PDFDoc.h>
+#include <SplashOutputDev.h>
+#include <Stream.h>
+#include <splash/SplashBitmap.h>
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -51,11 +60,8 @@ bool IsMissing(const Box& b) { return b.x0 == 0 && b.y0 == 0 && b.x1 == 0 && b.y
 
 // Poppler's 32-bit pixels are native-endian 0xAARRGGBB; Leptonica's are native
 // 0xRRGGBBAA. The page is rendered on opaque white paper, so alpha is dropped.
-Result<Raster> ToRaster(const poppler::image& image, int dpi) {
-  if (image.format() != poppler::image::format_argb32) {
-    return MakeError(ErrorKind::kInternal, "Poppler rendered in an unexpected pixel format");
-  }
-  const int width = image.width(), height = image.height();
+Result<Raster> ColourToRaster(const char* rows, int width, int height, std::size_t row_bytes,
+                              int dpi) {
   PixPtr pix(pixCreate(width, height, 32));
   if (!pix) {
     return MakeError(ErrorKind::kLimit, "cannot allocate a " + std::to_string(width) + " x " +
@@ -66,7 +72,7 @@ Result<Raster> ToRaster(const poppler::image& image, int dpi) {
   const int wpl = pixGetWpl(pix.get());
   std::vector<uint32_t> row(width);  // memcpy keeps the reads free of aliasing tricks
   for (int y = 0; y < height; ++y) {
-    std::memcpy(row.data(), image.const_data() + static_cast<std::size_t>(y) * image.bytes_per_row(),
+    std::memcpy(row.data(), rows + static_cast<std::size_t>(y) * row_bytes,
                 row.size() * sizeof(uint32_t));
     l_uint32* out = data + static_cast<std::size_t>(y) * wpl;
     for (int x = 0; x < width; ++x) out[x] = (row[x] & 0x00FFFFFFu) << 8;
@@ -76,11 +82,8 @@ Result<Raster> ToRaster(const poppler::image& image, int dpi) {
 
 // Poppler's grey rows are plain bytes; Leptonica keeps 8 bpp pixels in 32-bit
 // words in native order, so whole rows are copied and the words swapped.
-Result<Raster> GreyToRaster(const poppler::image& image, int dpi) {
-  if (image.format() != poppler::image::format_gray8) {
-    return MakeError(ErrorKind::kInternal, "Poppler rendered in an unexpected pixel format");
-  }
-  const int width = image.width(), height = image.height();
+Result<Raster> GreyToRaster(const char* rows, int width, int height, std::size_t row_bytes,
+                            int dpi) {
   PixPtr pix(pixCreateNoInit(width, height, 8));
   if (!pix) {
     return MakeError(ErrorKind::kLimit, "cannot allocate a " + std::to_string(width) + " x " +
@@ -91,7 +94,7 @@ Result<Raster> GreyToRaster(const poppler::image& image, int dpi) {
   const int wpl = pixGetWpl(pix.get());
   for (int y = 0; y < height; ++y) {
     auto* out = reinterpret_cast<char*>(data + static_cast<std::size_t>(y) * wpl);
-    std::memcpy(out, image.const_data() + static_cast<std::size_t>(y) * image.bytes_per_row(),
+    std::memcpy(out, rows + static_cast<std::size_t>(y) * row_bytes,
                 static_cast<std::size_t>(width));
     std::memset(out + width, 0xFF, static_cast<std::size_t>(wpl) * 4 - width);
   }
@@ -106,7 +109,48 @@ Result<Raster> GreyToRaster(const poppler::image& image, int dpi) {
 // destroyed after it. The Impl is never moved once the document is loaded.
 struct PdfDocument::Impl {
   std::string bytes;
+  std::string password;
   std::unique_ptr<poppler::document> document;
+  // Rendering (see RenderPage): Poppler's core document over the same bytes
+  // and one Splash device per pixel format, made on first use. Declared after
+  // `document`, whose life keeps Poppler's global parameters alive, so they
+  // are destroyed first. core_failed: the core would not open; poppler-cpp's
+  // renderer is used instead.
+  std::unique_ptr<PDFDoc> core;
+  std::unique_ptr<SplashOutputDev> colour_device, grey_device;
+  bool core_failed = false;
+
+  // The device for `grey` or colour pixels, started on the core document;
+  // null when the core cannot be opened.
+  SplashOutputDev* Device(bool grey) {
+    if (core_failed) return nullptr;
+    if (!core) {
+      const std::optional<GooString> pw =
+          password.empty() ? std::nullopt : std::optional<GooString>(GooString(password));
+      // MemStream reads `bytes` in place; they outlive the core document.
+      core = std::make_unique<PDFDoc>(
+          new MemStream(bytes.data(), 0, static_cast<Goffset>(bytes.size()), Object(objNull)), pw,
+          pw);
+      if (!core->isOk()) {
+        core.reset();
+        core_failed = true;
+        return nullptr;
+      }
+    }
+    std::unique_ptr<SplashOutputDev>& device = grey ? grey_device : colour_device;
+    if (!device) {
+      SplashColor paper;
+      paper[0] = paper[1] = paper[2] = 0xFF;
+      paper[3] = 0;
+      device = std::make_unique<SplashOutputDev>(grey ? splashModeMono8 : splashModeXBGR8, 4, false,
+                                                 paper, true);
+      device->setFontAntialias(true);
+      device->setVectorAntialias(true);
+      device->setFreeTypeHinting(true, false);
+      device->startDoc(core.get());
+    }
+    return device.get();
+  }
 
   Result<std::unique_ptr<poppler::page>> LoadPage(int index) const {
     if (index < 0 || index >= document->pages()) {
@@ -136,6 +180,7 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::Open(std::string bytes,
   }
   auto impl = std::make_unique<Impl>();
   impl->bytes = std::move(bytes);
+  impl->password = password;
   // The password is tried as both: an owner password also opens a document.
   impl->document.reset(poppler::document::load_from_raw_data(
       impl->bytes.data(), static_cast<int>(impl->bytes.size()), password, password));
@@ -222,11 +267,26 @@ Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels,
                          " dpi, over the limit of " + std::to_string(max_pixels));
   }
 
+  const bool grey = pixels == Pixels::kGrey;
+  if (SplashOutputDev* device = impl_->Device(grey);
+      device != nullptr && index < impl_->core->getNumPages()) {
+    impl_->core->displayPageSlice(device, index + 1, dpi, dpi, 0, false, true, false, -1, -1, -1,
+                                  -1);
+    SplashBitmap* bitmap = device->getBitmap();
+    if (bitmap == nullptr || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0) {
+      return MakeError(ErrorKind::kUnreadable,
+                       "page " + std::to_string(index + 1) + " cannot be rendered");
+    }
+    const char* rows = reinterpret_cast<const char*>(bitmap->getDataPtr());
+    const auto row_bytes = static_cast<std::size_t>(bitmap->getRowSize());
+    return grey ? GreyToRaster(rows, bitmap->getWidth(), bitmap->getHeight(), row_bytes, dpi)
+                : ColourToRaster(rows, bitmap->getWidth(), bitmap->getHeight(), row_bytes, dpi);
+  }
+
   poppler::page_renderer renderer;
   renderer.set_render_hints(poppler::page_renderer::antialiasing |
                             poppler::page_renderer::text_antialiasing |
                             poppler::page_renderer::text_hinting);
-  const bool grey = pixels == Pixels::kGrey;
   renderer.set_image_format(grey ? poppler::image::format_gray8 : poppler::image::format_argb32);
   renderer.set_paper_color(0xFFFFFFFFu);
   const poppler::image image = renderer.render_page(&source, dpi, dpi);
@@ -234,7 +294,10 @@ Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels,
     return MakeError(ErrorKind::kUnreadable,
                      "page " + std::to_string(index + 1) + " cannot be rendered");
   }
-  return grey ? GreyToRaster(image, dpi) : ToRaster(image, dpi);
+  const char* rows = image.const_data();
+  const auto row_bytes = static_cast<std::size_t>(image.bytes_per_row());
+  return grey ? GreyToRaster(rows, image.width(), image.height(), row_bytes, dpi)
+              : ColourToRaster(rows, image.width(), image.height(), row_bytes, dpi);
 }
 
 Result<bool> PdfDocument::ShowsColour(int index) const {
