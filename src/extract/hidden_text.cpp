@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -27,16 +28,32 @@ constexpr int kNoticeableChange = 40;
 // text sits this close (points) to it.
 constexpr double kSamePlacePt = 3.0;
 
+// Operators that put marks on the page other than by showing text: painting a
+// path, a shading, an XObject (an image, or a form that may hold anything).
+bool PaintsBesidesText(const std::string& op) {
+  static const std::set<std::string> kPainting = {"f", "F", "f*", "B", "B*", "b", "b*",
+                                                  "S", "s", "sh", "Do"};
+  return kPainting.count(op) > 0;
+}
+
 // Passes a content stream through unchanged except for the operators that
 // show text (Tj, TJ, ' and "), which are dropped with their operands. Text
 // state, colours and the graphics state are kept, so everything else draws
-// exactly as before.
+// exactly as before. When `paints` is given, it is set if the stream draws
+// anything besides text (or holds something the tokenizer cannot read).
 class DropTextShowing : public QPDFObjectHandle::TokenFilter {
  public:
+  explicit DropTextShowing(std::shared_ptr<bool> paints = nullptr) : paints_(std::move(paints)) {}
+
   void handleToken(QPDFTokenizer::Token const& token) override {
     pending_.push_back(token);
-    if (token.getType() != QPDFTokenizer::tt_word) return;
+    const QPDFTokenizer::token_type_e type = token.getType();
+    if (paints_ && (type == QPDFTokenizer::tt_inline_image || type == QPDFTokenizer::tt_bad)) {
+      *paints_ = true;
+    }
+    if (type != QPDFTokenizer::tt_word) return;
     const std::string& op = token.getValue();
+    if (paints_ && PaintsBesidesText(op)) *paints_ = true;
     if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
       pending_.clear();
       write(" ", 1);
@@ -52,6 +69,7 @@ class DropTextShowing : public QPDFObjectHandle::TokenFilter {
     pending_.clear();
   }
   std::vector<QPDFTokenizer::Token> pending_;
+  std::shared_ptr<bool> paints_;
 };
 
 void FilterForms(QPDFObjectHandle resources, std::set<QPDFObjGen>& seen, int depth) {
@@ -82,13 +100,20 @@ void Load(QPDF& qpdf, const std::string& bytes, const std::string& password) {
                          password.empty() ? nullptr : password.c_str());
 }
 
-// The copy without text: see the header.
-std::string WithoutText(const std::string& bytes, const std::string& password) {
+// The copy without text: see the header. `paints` gets one flag per page, set
+// (once the copy is written) when the page draws anything besides text or has
+// annotations; a page without is blank paper in the copy.
+std::string WithoutText(const std::string& bytes, const std::string& password,
+                        std::vector<std::shared_ptr<bool>>& paints) {
   QPDF qpdf;
   Load(qpdf, bytes, password);
   std::set<QPDFObjGen> seen;
   for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
-    page.addContentTokenFilter(std::make_shared<DropTextShowing>());
+    auto flag = std::make_shared<bool>(false);
+    QPDFObjectHandle annots = page.getObjectHandle().getKey("/Annots");
+    if (!annots.isNull() && !(annots.isArray() && annots.getArrayNItems() == 0)) *flag = true;
+    paints.push_back(flag);
+    page.addContentTokenFilter(std::make_shared<DropTextShowing>(flag));
     FilterForms(page.getAttribute("/Resources", false), seen, 0);
   }
   return Write(qpdf);
@@ -142,6 +167,10 @@ bool Inside(const Box& word, const std::vector<Box>& boxes) {
 
 struct HiddenTextProbe::Impl {
   std::unique_ptr<PdfDocument> without_text;
+  // Per page: whether it draws anything besides text (see WithoutText). A page
+  // that does not renders as blank paper without its text, so HiddenWords
+  // compares it with white instead of rendering the copy.
+  std::vector<std::shared_ptr<bool>> paints;
   std::unique_ptr<PdfDocument> revealed;  // null when there is nothing to reveal
   std::vector<Frames> frames;
 };
@@ -154,7 +183,7 @@ Result<std::unique_ptr<HiddenTextProbe>> HiddenTextProbe::Open(const std::string
   auto impl = std::make_unique<Impl>();
   std::string stripped, revealed;
   try {
-    stripped = WithoutText(bytes, password);
+    stripped = WithoutText(bytes, password, impl->paints);
     revealed = Revealed(bytes, password, impl->frames);
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kUnreadable, std::string("qpdf cannot rewrite the PDF: ") + e.what());
@@ -188,6 +217,20 @@ std::vector<bool> HiddenTextProbe::HiddenWords(const Raster& shown, int index, c
     return hidden;
   }
   const Raster* with = &shown;
+  const size_t at = static_cast<size_t>(index);
+  if (index >= 0 && at < impl_->paints.size() && !*impl_->paints[at]) {
+    // Nothing but text on this page: without it, it is blank paper.
+    Raster paper{PixPtr(pixCreateTemplate(shown.pix.get())), shown.dpi};
+    if (paper.pix) {
+      pixSetAll(paper.pix.get());
+      for (size_t i = 0; i < page.words.size(); ++i) {
+        const Word& w = page.words[i];
+        if (Inside(w.box, shown_boxes)) continue;
+        hidden[i] = !InkDiffers(*with, paper, w.box);
+      }
+      return hidden;
+    }
+  }
   Result<Raster> without = impl_->without_text->RenderPage(index, kVisibilityDpi);
   if (!without || pixGetWidth(with->pix.get()) != pixGetWidth(without->pix.get()) ||
       pixGetHeight(with->pix.get()) != pixGetHeight(without->pix.get())) {

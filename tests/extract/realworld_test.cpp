@@ -2,6 +2,13 @@
 // made by tools/make-realworld (tests/data/realworld/).
 #include <gtest/gtest.h>
 
+#define POINTERHOLDER_TRANSITION 4
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -156,6 +163,67 @@ TEST(HiddenTextTest, OrdinaryPagesHaveNoHiddenWords) {
   ASSERT_TRUE(page);
   const std::vector<bool> hidden = (*probe)->HiddenWords(*doc, 0, *page, {});
   EXPECT_EQ(std::count(hidden.begin(), hidden.end(), true), 0);
+}
+
+// A one-page PDF in Helvetica whose content stream is `content`.
+std::string OnePagePdf(const std::string& content) {
+  QPDF pdf;
+  pdf.emptyPDF();
+  QPDFObjectHandle font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"));
+  QPDFObjectHandle page = pdf.makeIndirectObject(
+      QPDFObjectHandle::parse("<< /Type /Page /MediaBox [0 0 400 300] >>"));
+  QPDFObjectHandle resources = QPDFObjectHandle::parse("<< /Font << >> >>");
+  resources.getKey("/Font").replaceKey("/F1", font);
+  page.replaceKey("/Resources", resources);
+  page.replaceKey("/Contents", QPDFObjectHandle::newStream(&pdf, content));
+  QPDFPageDocumentHelper(pdf).addPage(QPDFPageObjectHelper(page), false);
+  QPDFWriter writer(pdf);
+  writer.setOutputMemory();
+  writer.write();
+  std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
+  return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+}
+
+std::vector<std::string> HiddenOf(const std::string& bytes) {
+  auto doc = PdfDocument::Open(bytes, "");
+  EXPECT_TRUE(doc);
+  if (!doc) return {};
+  auto probe = HiddenTextProbe::Open((*doc)->bytes(), "");
+  EXPECT_TRUE(probe);
+  Result<Page> page = (*doc)->ExtractPage(0);
+  EXPECT_TRUE(page);
+  if (!probe || !page) return {};
+  Result<Raster> shown = (*doc)->RenderPage(0, kVisibilityDpi);
+  EXPECT_TRUE(shown);
+  // Both entry points agree: the one that renders the page itself, and the
+  // one given a render made by the caller.
+  const std::vector<bool> a = (*probe)->HiddenWords(**doc, 0, *page, {});
+  const std::vector<bool> b = (*probe)->HiddenWords(*shown, 0, *page, {});
+  EXPECT_EQ(a, b);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < page->words.size(); ++i) {
+    if (a[i]) out.push_back(page->words[i].text);
+  }
+  return out;
+}
+
+// A page that draws nothing but text is blank paper without it, and is judged
+// without rendering that copy; a page that also paints is judged against the
+// copy. Either way white and invisible text is hidden and black text is not.
+TEST(HiddenTextTest, TextOnlyPagesAndPaintedPagesJudgeTheSame) {
+  const std::string text =
+      "BT /F1 14 Tf 40 250 Td (Shown) Tj ET "
+      "1 1 1 rg BT /F1 14 Tf 40 200 Td (Whitetext) Tj ET 0 g "
+      "BT 3 Tr /F1 14 Tf 40 150 Td (Invisible) Tj ET ";
+  const std::vector<std::string> expected = {"Whitetext", "Invisible"};
+  EXPECT_EQ(HiddenOf(OnePagePdf(text)), expected);
+  // A small filled square far from the words makes the page one that paints.
+  EXPECT_EQ(HiddenOf(OnePagePdf(text + "0 g 350 20 10 10 re f")), expected);
+  // A black box drawn over a word hides it: only the render of the copy tells.
+  EXPECT_EQ(HiddenOf(OnePagePdf("BT /F1 14 Tf 40 250 Td (Covered) Tj ET 0 g 30 240 120 30 re f "
+                                "BT /F1 14 Tf 40 150 Td (Shown) Tj ET")),
+            (std::vector<std::string>{"Covered"}));
 }
 
 }  // namespace
