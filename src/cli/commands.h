@@ -37,6 +37,8 @@ struct ScanArgs {
   bool show_matches = false;
   std::string password;
   std::string key_file;
+  PipelineOptions limits;  // max_* and timeout_seconds fields only
+  bool in_process = false;  // no worker processes (trusted input, benchmarks)
 };
 int Scan(const ScanArgs& args);
 

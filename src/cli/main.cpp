@@ -18,6 +18,21 @@ using redact::cli::RulesArgs;
 using redact::cli::RunArgs;
 using redact::cli::ScanArgs;
 
+// The limits on one document (pipeline/options.h), for `run` and `scan`.
+void AddLimits(CLI::App* cmd, redact::PipelineOptions& limits) {
+  cmd->add_option("--max-file-size", limits.max_file_size, "Largest input in bytes")->capture_default_str();
+  cmd->add_option("--max-pages", limits.max_pages, "Most pages in one document")->capture_default_str();
+  cmd->add_option("--max-page-pixels", limits.max_page_pixels, "Most pixels of one rendered page")
+      ->capture_default_str();
+  cmd->add_option("--max-memory", limits.max_memory,
+                  "Address space of each worker process, bytes or 512M, 2G (default 2G)")
+      ->transform(CLI::AsSizeValue(false));
+  cmd->add_option("--timeout", limits.timeout_seconds,
+                  "Seconds per document of up to 30 pages; longer ones get proportionally more")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+}
+
 void AddRun(CLI::App& app, RunArgs& a) {
   CLI::App* run = app.add_subcommand("run", "Redact documents into OUTDIR and append to the audit log");
   run->add_option("INPUT", a.inputs, "Files or folders (taken recursively)")->required();
@@ -34,17 +49,7 @@ void AddRun(CLI::App& app, RunArgs& a) {
                   "Audit log with review decisions: accepted flags are redacted, rejected left alone");
   run->add_option("--hmac-key-file", a.key_file,
                   "Key for finding digests (default: $REDACT_HMAC_KEY, else ~/.config/redact/hmac.key)");
-  run->add_option("--max-file-size", a.limits.max_file_size, "Largest input in bytes")->capture_default_str();
-  run->add_option("--max-pages", a.limits.max_pages, "Most pages in one document")->capture_default_str();
-  run->add_option("--max-page-pixels", a.limits.max_page_pixels, "Most pixels of one rendered page")
-      ->capture_default_str();
-  run->add_option("--max-memory", a.limits.max_memory,
-                  "Address space of each worker process, bytes or 512M, 2G (default 2G)")
-      ->transform(CLI::AsSizeValue(false));
-  run->add_option("--timeout", a.limits.timeout_seconds,
-                  "Seconds per document of up to 30 pages; longer ones get proportionally more")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000000));
+  AddLimits(run, a.limits);
   run->add_flag("--in-process", a.in_process,
                 "Parse documents inside this process, without worker isolation (trusted input only)");
   run->add_option("--documents-per-worker", a.documents_per_worker,
@@ -65,6 +70,9 @@ void AddScan(CLI::App& app, ScanArgs& a) {
   scan->add_flag("--show-matches", a.show_matches, "Include the matched text (never logged)");
   scan->add_option("--password", a.password, "Password for encrypted PDFs");
   scan->add_option("--hmac-key-file", a.key_file, "Key for finding digests");
+  AddLimits(scan, a.limits);
+  scan->add_flag("--in-process", a.in_process,
+                 "Parse documents inside this process, without worker isolation (trusted input only)");
 }
 
 void AddRules(CLI::App& app, RulesArgs& a) {

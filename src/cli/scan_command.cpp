@@ -3,10 +3,8 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/file_util.h"
-#include "extract/ocr_engine.h"
 #include "pipeline/audit_records.h"
-#include "pipeline/document_pipeline.h"
+#include "pipeline/document_runner.h"
 #include "pipeline/inputs.h"
 
 namespace redact::cli {
@@ -34,24 +32,20 @@ int Scan(const ScanArgs& args) {
   if (!rules) return kExitUsage;
   std::optional<std::string> key = LoadKey(args.key_file);
   if (!key) return kExitUsage;
-  PipelineOptions options;
+  PipelineOptions options = args.limits;
   options.password = args.password;
 
   int failed = 0;
-  LazyOcrEngine ocr(options.ocr_language);  // loaded once, on the first scanned page
+  // Untrusted documents are parsed in a worker process, as by `run`: a crash,
+  // hang or memory bomb fails that document and the scan goes on.
+  DocumentRunner runner(options, *rules, WorkerFor(args.in_process, args.rules, args.policy));
   for (const InputFile& input : ExpandInputs(args.inputs)) {
     if (!input.problem.empty()) {
       std::cerr << "redact: " << input.path << ": " << input.problem << "\n";
       if (!input.skipped) ++failed;
       continue;
     }
-    Result<std::string> bytes = ReadFile(input.path);
-    if (!bytes) {
-      std::cerr << "redact: " << bytes.error().message << "\n";
-      ++failed;
-      continue;
-    }
-    DocumentOutcome outcome = ScanDocument(*bytes, options, *rules, &ocr);
+    DocumentOutcome outcome = runner.Scan(input.path);
     if (outcome.error) {
       std::cerr << "redact: " << input.path << ": " << DocumentStatusName(outcome.status) << ": "
                 << outcome.error->message << "\n";

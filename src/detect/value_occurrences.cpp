@@ -76,11 +76,26 @@ std::string RedactedValueFinder::PatternFor(std::string_view value) {
 RedactedValueFinder::RedactedValueFinder(std::vector<std::string> values)
     : RedactedValueFinder(std::move(values), Options()) {}
 
+namespace {
+
+// RE2's \s, the separators of a value's tokens.
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+size_t NonSpaceLength(std::string_view value) {
+  return static_cast<size_t>(std::count_if(value.begin(), value.end(), [](char c) { return !IsSpace(c); }));
+}
+
+}  // namespace
+
 RedactedValueFinder::RedactedValueFinder(std::vector<std::string> values, const Options& options)
-    : values_(std::move(values)), searchers_(new Searcher[values_.size()]) {
+    : values_(std::move(values)),
+      searchers_(new Searcher[values_.size()]),
+      window_(std::max<size_t>(options.window, 1)) {
   for (size_t v = 0; v < values_.size(); ++v) {
     searchers_[v].pattern = PatternFor(values_[v]);
-    if (!searchers_[v].pattern.empty()) searchable_.push_back(static_cast<int>(v));
+    if (searchers_[v].pattern.empty()) continue;
+    searchable_.push_back(static_cast<int>(v));
+    window_ = std::max(window_, NonSpaceLength(values_[v]));
   }
   if (static_cast<int>(searchable_.size()) < options.min_values_to_screen) return;
   std::vector<int> unscreened;
@@ -92,46 +107,102 @@ RedactedValueFinder::~RedactedValueFinder() = default;
 
 const re2::RE2* RedactedValueFinder::SearcherFor(int value) const {
   Searcher& s = searchers_[static_cast<size_t>(value)];
-  // Compiled on first use: the Set already parsed every pattern, and most
-  // values occur on a few pages only.
+  // Compiled on first use, once, whichever thread gets there first.
   // Quiet: a value RE2 refuses simply never occurs (see the header).
   std::call_once(s.compiled,
                  [&s] { s.re = std::make_unique<re2::RE2>(s.pattern, re2::RE2::Quiet); });
   return s.re->ok() ? s.re.get() : nullptr;
 }
 
+// Window k runs from the k-th multiple of window_ among the page's non-space
+// bytes to the (k+2)-th. An occurrence holds exactly its value's non-space
+// bytes (at most window_) and begins and ends with one, so it lies whole in
+// the window of the multiple at or before its first byte.
+std::vector<RedactedValueFinder::Span> RedactedValueFinder::Windows(std::string_view text) const {
+  if (text.size() <= 2 * window_) return {Span{0, text.size()}};
+  std::vector<size_t> starts;  // where each multiple of window_ non-space bytes begins
+  size_t count = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsSpace(text[i])) continue;
+    if (count++ % window_ == 0) starts.push_back(i);
+  }
+  std::vector<Span> windows;
+  for (size_t k = 0; k < starts.size(); ++k) {
+    const size_t end = k + 2 < starts.size() ? starts[k + 2] : text.size();
+    windows.push_back(Span{k == 0 ? 0 : starts[k], end});
+    if (end == text.size()) break;
+  }
+  if (windows.empty()) windows.push_back(Span{0, text.size()});  // all whitespace
+  return windows;
+}
+
 void RedactedValueFinder::AppendOccurrences(int value, std::string_view text,
+                                            const std::vector<Span>& regions,
                                             std::vector<ValueOccurrence>& out) const {
   const re2::RE2* re = SearcherFor(value);
   if (re == nullptr) return;
   const re2::StringPiece input(text.data(), text.size());
   re2::StringPiece match;
   size_t pos = 0;
-  while (pos <= text.size() &&
-         re->Match(input, pos, text.size(), re2::RE2::UNANCHORED, &match, 1)) {
-    const size_t b = static_cast<size_t>(match.data() - text.data()), e = b + match.size();
-    out.push_back(ValueOccurrence{value, b, e});
-    pos = e > pos ? e : pos + 1;
+  for (const Span& region : regions) {
+    pos = std::max(pos, region.begin);
+    while (pos <= region.end &&
+           re->Match(input, pos, region.end, re2::RE2::UNANCHORED, &match, 1)) {
+      const size_t b = static_cast<size_t>(match.data() - text.data()), e = b + match.size();
+      out.push_back(ValueOccurrence{value, b, e});
+      pos = e > pos ? e : pos + 1;
+    }
   }
 }
 
 std::vector<ValueOccurrence> RedactedValueFinder::FindAll(std::string_view text,
                                                           Screen* screen) const {
-  std::vector<int> candidates;
-  Screen how = Screen::kEveryValue;
-  if (set_ != nullptr) {
-    if (set_->Occurring(text, candidates)) {
-      how = Screen::kSet;
-      candidates.insert(candidates.end(), unscreened_.begin(), unscreened_.end());
-      std::sort(candidates.begin(), candidates.end());
-    } else {
-      how = Screen::kSetOutOfMemory;
-    }
-  }
-  if (how != Screen::kSet) candidates = searchable_;
-  if (screen != nullptr) *screen = how;
+  const std::vector<Span> whole = {Span{0, text.size()}};
   std::vector<ValueOccurrence> out;
-  for (int value : candidates) AppendOccurrences(value, text, out);
+  const auto every_value = [&](Screen how) {
+    if (screen != nullptr) *screen = how;
+    for (int value : searchable_) AppendOccurrences(value, text, whole, out);
+    return std::move(out);
+  };
+  if (set_ == nullptr) return every_value(Screen::kEveryValue);
+
+  // (value, window) for every window where the Set saw the value.
+  const std::vector<Span> windows = Windows(text);
+  std::vector<std::pair<int, size_t>> seen;
+  std::vector<int> occurring;
+  for (size_t w = 0; w < windows.size(); ++w) {
+    occurring.clear();
+    const Span& span = windows[w];
+    if (!set_->Occurring(text.substr(span.begin, span.end - span.begin), occurring)) {
+      return every_value(Screen::kSetOutOfMemory);
+    }
+    for (int value : occurring) seen.emplace_back(value, w);
+  }
+  std::sort(seen.begin(), seen.end());
+
+  // Each value's RE2 over the union of its windows; the values the Set could
+  // not take over the whole page.
+  std::vector<int> order;
+  for (const auto& [value, w] : seen) {
+    if (order.empty() || order.back() != value) order.push_back(value);
+  }
+  order.insert(order.end(), unscreened_.begin(), unscreened_.end());
+  std::sort(order.begin(), order.end());
+  std::vector<Span> regions;
+  auto next = seen.begin();
+  for (int value : order) {
+    regions.clear();
+    for (; next != seen.end() && next->first == value; ++next) {
+      const Span& span = windows[next->second];
+      if (!regions.empty() && span.begin <= regions.back().end) {
+        regions.back().end = std::max(regions.back().end, span.end);
+      } else {
+        regions.push_back(span);
+      }
+    }
+    AppendOccurrences(value, text, regions.empty() ? whole : regions, out);
+  }
+  if (screen != nullptr) *screen = Screen::kSet;
   return out;
 }
 

@@ -26,12 +26,17 @@
 //
 //   An RE2::Set of every value's pattern screens a page in one pass: it tells
 //   which values occur on the page at all. Only those values' own RE2s are then
-//   run over the page for their spans. The work is linear in the pages' length
-//   plus the occurrences, instead of values x document. The screen is exact (a
-//   value is in the Set's answer exactly when its pattern matches the page), so
-//   it changes the cost, never the result. When the Set cannot be built within
-//   Options::max_mem, or runs out of memory on a page, that page is searched
-//   value by value: slower, never a missed occurrence.
+//   run over the page for their spans. A long page is screened in overlapping
+//   windows, each holding 2 x Options::window non-whitespace bytes (at least
+//   twice the longest value's), so that every occurrence lies whole inside some
+//   window, and a value's RE2 runs only over the windows where the Set saw it.
+//   The work is about twice the pages' length plus a window per occurrence,
+//   instead of values x document. The screen is exact (a value is in the Set's answer for a
+//   window exactly when its pattern matches there, and every occurrence lies
+//   inside a window that reports it), so it changes the cost, never the result.
+//   When the Set cannot be built within Options::max_mem, or runs out of memory
+//   on a page, that page is searched value by value over its whole length:
+//   slower, never a missed occurrence.
 //
 // Example
 //
@@ -75,6 +80,9 @@ class RedactedValueFinder {
     // With fewer values than this, no Set is built: searching each value's own
     // RE2 over a page (memchr-driven) is cheaper than building the Set.
     int min_values_to_screen = 8;
+    // A page with more than 2 x window bytes is screened window by window (see
+    // the top of this file); raised to the longest value's non-whitespace length.
+    size_t window = 4096;
     // For tests: the Set answers every page as if its DFA had run out of
     // memory (RE2 reports that only when its cache cannot hold a single state,
     // which a real budget hardly ever meets), to exercise the fallback.
@@ -117,8 +125,15 @@ class RedactedValueFinder {
   struct Searcher;  // one value's pattern and its lazily compiled RE2
   class Screening;  // the RE2::Set and what its indices mean
 
+  struct Span {
+    size_t begin, end;
+  };
+
   const re2::RE2* SearcherFor(int value) const;
-  void AppendOccurrences(int value, std::string_view text,
+  std::vector<Span> Windows(std::string_view text) const;
+  // The value's leftmost non-overlapping matches in `text`, searching only
+  // `regions` (sorted, disjoint, and holding every match whole).
+  void AppendOccurrences(int value, std::string_view text, const std::vector<Span>& regions,
                          std::vector<ValueOccurrence>& out) const;
 
   std::vector<std::string> values_;
@@ -126,6 +141,7 @@ class RedactedValueFinder {
   std::vector<int> searchable_;  // values with a non-empty pattern, ascending
   std::vector<int> unscreened_;  // searchable values the Set could not take
   std::unique_ptr<Screening> set_;
+  size_t window_ = 0;  // Options::window, at least the longest value's length
 };
 
 }  // namespace redact

@@ -12,6 +12,11 @@
 
 #include "extract/utf8.h"
 
+namespace tesseract {
+// src/ccutil/tprintf.h of Tesseract 5 (exported, not installed).
+TESS_API void tprintf(const char* format, ...);
+}  // namespace tesseract
+
 namespace redact {
 namespace {
 
@@ -157,23 +162,31 @@ std::vector<Word> CollectWords(tesseract::TessBaseAPI& api) {
   return words;
 }
 
-// Tesseract writes diagnostics ("Detected 173 diacritics" on a speckled scan,
-// "Error opening data file" for a missing pack) to stderr through one
-// process-wide parameter, debug_file. It is pointed at /dev/null once, before
-// the first engine is made, so no engine is ever running while it changes.
-void SilenceTesseract(tesseract::TessBaseAPI& api) {
-  static std::once_flag once;
-  std::call_once(once, [&api] { api.SetVariable("debug_file", "/dev/null"); });
-}
-
 }  // namespace
+
+// Tesseract writes diagnostics ("Detected 173 diacritics" on a speckled scan,
+// "Error opening data file" for a missing pack) through tprintf, to the file
+// named by one process-wide parameter, debug_file, which it opens on its first
+// message (stderr if that open fails). It is pointed at /dev/null and opened
+// here once, before the first engine is made (so no engine is ever running
+// while it changes) and, in a worker, before the sandbox refuses the open.
+// tprintf is exported by libtesseract but declared in a header Debian does not
+// ship; an empty message opens the file and writes nothing.
+void SilenceOcrDiagnostics() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    tesseract::TessBaseAPI api;  // not initialised: it only sets the global parameter
+    api.SetVariable("debug_file", "/dev/null");
+    tesseract::tprintf("%s", "");
+  });
+}
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const std::string& language,
                                                      const std::string& datapath) {
   std::unique_ptr<OcrEngine> engine(new OcrEngine());
   const char* path = datapath.empty() ? nullptr : datapath.c_str();
   engine->api_ = std::make_unique<tesseract::TessBaseAPI>();
-  SilenceTesseract(*engine->api_);
+  SilenceOcrDiagnostics();
   if (language.empty() ||
       engine->api_->Init(path, language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
     return MakeError(ErrorKind::kConfig, "Tesseract language pack '" + language +

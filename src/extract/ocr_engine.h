@@ -124,4 +124,12 @@ class LazyOcrEngine {
 // Returns only when no re-execution happened or it failed.
 void PinOcrToOneThread(char** argv);
 
+// Sends Tesseract's diagnostics ("Estimating resolution as 312", "Warning:
+// Invalid resolution 0 dpi", "Detected 9 diacritics") to /dev/null, opening it
+// now. Tesseract opens its log file only when it first prints, and falls back to
+// stderr if it cannot; a worker process must therefore call this before its
+// sandbox forbids opening files for writing (pipeline/sandbox.h). Engines call
+// it themselves; idempotent and thread-safe.
+void SilenceOcrDiagnostics();
+
 }  // namespace redact

@@ -69,13 +69,17 @@ nlohmann::json DocumentRecord(const std::string& file, const DocumentOutcome& o,
                         {"outputs", outs},
                         {"verified", o.verified}};
   // Which pages were OCRed, how sure OCR was, and which a person should check.
+  // A text page of which only some regions were OCRed says so: its words came
+  // from the text layer and from OCR (`source` "text+ocr", `regions`).
   nlohmann::json ocr = nlohmann::json::array(), review = nlohmann::json::array();
   for (const OcrPageNote& n : o.ocr_notes) {
-    ocr.push_back({{"page", n.page},
-                   {"source", "ocr"},
-                   {"confidence", std::round(n.confidence * 10.0) / 10.0},
-                   {"rotation", n.rotation},
-                   {"review", n.needs_review}});
+    nlohmann::json note = {{"page", n.page},
+                           {"source", n.regions > 0 ? "text+ocr" : "ocr"},
+                           {"confidence", std::round(n.confidence * 10.0) / 10.0},
+                           {"rotation", n.rotation},
+                           {"review", n.needs_review}};
+    if (n.regions > 0) note["regions"] = n.regions;
+    ocr.push_back(std::move(note));
     if (n.needs_review) review.push_back(n.page);
   }
   rec["ocr"] = ocr;

@@ -18,6 +18,7 @@
 #include "pipeline/document_runner.h"
 #include "pipeline/inputs.h"
 #include "pipeline/publisher.h"
+#include "pipeline/shard_names.h"
 
 namespace redact {
 namespace fs = std::filesystem;
@@ -143,9 +144,15 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
                                       ? ExpandInputs(options.inputs, options.shard)
                                       : ExpandInputs(options.inputs);
   OutputNamer namer(options.outdir);
+  // Shards name over the whole corpus, so that they never collide (shard_names.h).
+  const std::vector<std::string> shard_stems =
+      options.shard.count > 1 ? ShardStems(options.inputs, inputs, options.shard, options.outdir)
+                              : std::vector<std::string>();
   std::vector<std::string> stems;
   for (const InputFile& input : inputs) {
-    stems.push_back(input.problem.empty() ? namer.Reserve(input.path) : "");
+    stems.push_back(!input.problem.empty()      ? ""
+                    : options.shard.count > 1 ? shard_stems[stems.size()]
+                                              : namer.Reserve(input.path));
     if (input.problem.empty() && stems.back() != OutputStem(input.path)) {
       std::cerr << "redact: " << input.path << ": output name " << OutputStem(input.path)
                 << " is taken, writing " << stems.back() << ".redacted.*\n";

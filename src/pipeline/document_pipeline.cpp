@@ -20,7 +20,9 @@
 #include "extract/ocr_engine.h"
 #include "extract/ocr_selection.h"
 #include "extract/pdf_document.h"
+#include "extract/region_ocr.h"
 #include "extract/text_document.h"
+#include "extract/unread_regions.h"
 #include "redact/burn.h"
 #include "redact/pdf_writer.h"
 #include "redact/redaction_plan.h"
@@ -38,6 +40,9 @@ struct PageWork {
   std::vector<Finding> findings;
   WordSource source = WordSource::kText;  // kOcr: the words came from OCR
   double ocr_confidence = 0;              // mean word confidence of an OCR page
+  // A text page whose pictures or undecodable glyphs were OCRed: how many
+  // regions, their words added to the text layer's (extract/region_ocr.h).
+  int ocr_regions = 0;
   int ocr_rotation = 0;
   // Whether the page shows colour, when a probe render already told.
   std::optional<bool> colour;
@@ -68,6 +73,8 @@ struct OpenedDocument {
   // annotation texts and no hidden words.
   std::unique_ptr<AnnotationReader> annotations;
   std::unique_ptr<HiddenTextProbe> hidden;
+  // What the pages draw that the text layer may not hold (--ocr auto only).
+  std::unique_ptr<PageDrawingReader> drawings;
   std::unique_ptr<ImageDocument> image;
   std::vector<Page> text_pages;
   int page_count() const {
@@ -123,6 +130,11 @@ Result<OpenedDocument> Open(const std::string& bytes, const PipelineOptions& opt
       if (auto probe = HiddenTextProbe::Open(doc.pdf->bytes(), options.password)) {
         doc.hidden = std::move(*probe);
       }
+      if (options.ocr == OcrMode::kAuto) {
+        if (auto drawings = PageDrawingReader::Open(doc.pdf->bytes(), options.password)) {
+          doc.drawings = std::move(*drawings);
+        }
+      }
       return doc;
     }
   }
@@ -156,15 +168,17 @@ class PageProbe {
   std::optional<Raster> raster_;
 };
 
-// Whether page `index` of a PDF is OCRed (see extract/ocr_selection.h).
+// Whether page `index` of a PDF is OCRed whole (see extract/ocr_selection.h;
+// and extract/unread_regions.h: a page whose glyphs mostly do not decode).
 bool WantsOcr(const PdfDocument& pdf, int index, const Page& page, OcrMode mode,
-              PageProbe& shown) {
+              PageProbe& shown, const PageDrawing* drawing) {
   switch (mode) {
     case OcrMode::kNever: return false;
     case OcrMode::kAlways: return true;
     case OcrMode::kAuto: break;
   }
   if (page.words.empty()) return true;
+  if (drawing && drawing->TextUndecodable()) return true;
   if (const Raster* probe = shown.Get()) return TextLayerMissesInk(page, *probe);
   Result<Raster> probe = pdf.RenderPage(index, kInkProbeDpi);
   return probe && TextLayerMissesInk(page, *probe);
@@ -261,6 +275,31 @@ Status Recognise(PageWork& work, Raster& image, LazyOcrEngine& ocr) {
   return OkStatus();
 }
 
+// OCRs the regions of a text page that its text layer cannot read (pictures,
+// runs of undecodable glyphs) and adds their words (extract/region_ocr.h).
+// Nothing is rendered for a page without such regions, or whose pictures show
+// nothing but flat colour on `shown` (the probe render, when made).
+Status ReadUnreadRegions(const PdfDocument& pdf, int index, PageDrawing drawing,
+                         const Raster* shown, const PipelineOptions& options, LazyOcrEngine& ocr,
+                         PageWork& work) {
+  if (shown) {
+    std::erase_if(drawing.pictures,
+                  [&](const Box& b) { return !ShowsUnreadInk(*shown, b, work.page); });
+  }
+  const std::vector<Box> regions = drawing.UnreadRegions();
+  if (regions.empty()) return OkStatus();
+  Result<OcrEngine*> engine = ocr.Get();
+  if (!engine) return engine.error();
+  Result<Raster> image = pdf.RenderPage(index, options.ocr_dpi, options.max_page_pixels);
+  if (!image) return image.error();
+  Result<std::vector<RegionText>> read = RecogniseRegions(*image, regions, **engine);
+  if (!read) return read.error();
+  work.ocr_regions = static_cast<int>(regions.size());
+  work.ocr_confidence = MeanConfidence(*read);
+  JoinRegionWords(work.page, std::move(*read));
+  return OkStatus();
+}
+
 // The page of an image input: its size follows the image's resolution.
 Page ImagePage(int index, const Raster& image) {
   Page page;
@@ -281,13 +320,21 @@ Result<std::unique_ptr<PageWork>> ReadPage(const OpenedDocument& doc, int index,
     work->page = std::move(*page);
     PageProbe probe(*doc.pdf, index);
     SetAsideHidden(doc, index, *work, probe);
-    const bool ocr_page = WantsOcr(*doc.pdf, index, work->page, options.ocr, probe);
+    std::optional<PageDrawing> drawing;
+    if (doc.drawings) {
+      if (Result<PageDrawing> d = doc.drawings->Read(index)) drawing = std::move(*d);
+    }
+    const bool ocr_page = WantsOcr(*doc.pdf, index, work->page, options.ocr, probe,
+                                   drawing ? &*drawing : nullptr);
     work->colour = probe.Colour();
     if (ocr_page) {
       Result<Raster> image = doc.pdf->RenderPage(index, options.ocr_dpi, options.max_page_pixels);
       if (!image) return image.error();
       if (Status ok = Recognise(*work, *image, ocr); !ok) return ok.error();
       KeepImage(*work, std::move(*image), image_budget);
+    } else if (drawing) {
+      Status ok = ReadUnreadRegions(*doc.pdf, index, *drawing, probe.Get(), options, ocr, *work);
+      if (!ok) return ok.error();
     }
   } else if (doc.image) {
     Result<Raster> image = doc.image->Page(index);
@@ -501,6 +548,7 @@ Result<PageWorks> ExtractAndDetect(PageCrew& crew, const OpenedDocument& doc,
     work->text = std::make_unique<PageText>(work->page);
     work->findings = rules.Detect(*work->text, work->page.number, work->source);
     if (work->source == WordSource::kOcr) AbsorbUnsureNeighbours(*work);
+    if (work->ocr_regions > 0) MarkOcrFindings(work->page, work->findings);
     read.items[static_cast<size_t>(i)] = std::move(work);
     return true;
   });
@@ -671,7 +719,7 @@ Result<EncodedPage> RedactedPage(PageCrew::Member& m, const PageWorks& works, in
   Result<Raster> image = OutputImage(*m.doc, index, work, options);
   if (!image) return image.error();
   const std::vector<Finding> findings = BurntFindings(works, work);
-  RedactionPlan plan = work.source == WordSource::kOcr
+  RedactionPlan plan = work.source == WordSource::kOcr || work.ocr_regions > 0
                            ? PlanPage(work.page, findings, options.labels, kOcrPaddingPt)
                            : PlanPage(work.page, findings, options.labels);
   if (Status burnt = BurnBoxes(*image, plan, &m.fonts); !burnt) return burnt.error();
@@ -759,6 +807,12 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
       outcome.ocr_notes.push_back(
           OcrPageNote{work->page.number, work->ocr_confidence, work->ocr_rotation,
                       work->ocr_confidence < options.ocr_review_confidence});
+    } else if (work->ocr_regions > 0) {
+      // Not an OCR page (ocr_pages counts pages read whole), but noted.
+      outcome.ocr_notes.push_back(OcrPageNote{
+          work->page.number, work->ocr_confidence, 0,
+          work->ocr_confidence > 0 && work->ocr_confidence < options.ocr_review_confidence,
+          work->ocr_regions});
     }
     for (const Finding& f : work->findings) {
       outcome.findings.push_back(f);

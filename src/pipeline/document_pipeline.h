@@ -35,6 +35,10 @@ struct OcrPageNote {
   double confidence = 0;    // mean word confidence, 0..100
   int rotation = 0;         // clockwise turn that made the page upright for OCR
   bool needs_review = false;  // confidence below PipelineOptions::ocr_review_confidence
+  // 0: the page was OCRed whole (it counts in ocr_pages). N > 0: a text page
+  // of which N regions (pictures, undecodable glyphs) were OCRed and their
+  // words added to the text layer's (extract/region_ocr.h).
+  int regions = 0;
 };
 
 struct DocumentOutcome {

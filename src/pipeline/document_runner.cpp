@@ -82,7 +82,7 @@ DocumentRunner::DocumentRunner(const PipelineOptions& options, const RuleSet& ru
     : options_(options), rules_(rules), worker_config_(std::move(worker)),
       ocr_(options.ocr_language) {}
 
-DocumentOutcome DocumentRunner::RunInWorker(const std::string& path) {
+DocumentOutcome DocumentRunner::RunInWorker(const std::string& path, WorkerTask task) {
   const int limit = worker_config_.documents_per_worker;
   if (worker_ && (!worker_->usable() || !worker_->Alive() ||
                   (limit > 0 && worker_->documents() >= limit))) {
@@ -98,14 +98,21 @@ DocumentOutcome DocumentRunner::RunInWorker(const std::string& path) {
     }
     worker_ = std::move(*started);
   }
-  return worker_->Run(path);
+  return worker_->Run(path, task);
 }
 
 DocumentOutcome DocumentRunner::Run(const std::string& path) {
-  if (!worker_config_.exe.empty()) return RunInWorker(path);
+  if (!worker_config_.exe.empty()) return RunInWorker(path, WorkerTask::kRedact);
   Result<std::string> bytes = ReadDocumentFile(path, options_.max_file_size);
   if (!bytes) return UnreadOutcome(bytes.error());
   return ProcessDocument(*bytes, options_, rules_, &ocr_);
+}
+
+DocumentOutcome DocumentRunner::Scan(const std::string& path) {
+  if (!worker_config_.exe.empty()) return RunInWorker(path, WorkerTask::kScan);
+  Result<std::string> bytes = ReadDocumentFile(path, options_.max_file_size);
+  if (!bytes) return UnreadOutcome(bytes.error());
+  return ScanDocument(*bytes, options_, rules_, &ocr_);
 }
 
 }  // namespace redact

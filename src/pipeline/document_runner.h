@@ -49,9 +49,12 @@ class DocumentRunner {
   // Processes the file at `path`. Never throws for a bad document: the outcome
   // says failed or skipped, with the reason.
   DocumentOutcome Run(const std::string& path);
+  // Detection only (ScanDocument; `redact scan`), isolated the same way: the
+  // outcome has findings but no outputs.
+  DocumentOutcome Scan(const std::string& path);
 
  private:
-  DocumentOutcome RunInWorker(const std::string& path);
+  DocumentOutcome RunInWorker(const std::string& path, WorkerTask task);
 
   const PipelineOptions& options_;
   const RuleSet& rules_;

@@ -73,6 +73,34 @@ redis.call('HINCRBY', KEYS[3], 'dead', 1)
 return 1
 )lua";
 
+// KEYS: stream. ARGV: group, consumer, ids... Resets the idle time of the ids
+// that `consumer` still holds; returns how many.
+constexpr const char* kTouchScript = R"lua(
+local n = 0
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if #p == 1 and p[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    n = n + 1
+  end
+end
+return n
+)lua";
+
+// KEYS: stream, publishers. ARGV: group, id, consumer, deliveries, job key.
+// Returns 1 when the publication is granted, else why not.
+constexpr const char* kCommitScript = R"lua(
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if #p == 0 then return 'acknowledged meanwhile' end
+if p[1][2] ~= ARGV[3] then return 'held by ' .. p[1][2] end
+if tostring(p[1][4]) ~= ARGV[4] then
+  return 'delivered again (delivery ' .. tostring(p[1][4]) .. ', ours was ' .. ARGV[4] .. ')'
+end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[2], 'JUSTID')
+redis.call('HSET', KEYS[2], ARGV[5], ARGV[3] .. ' ' .. ARGV[2] .. ' ' .. ARGV[4])
+return 1
+)lua";
+
 // [id, [f, v, f, v...]] -> QueueMessage.
 std::optional<QueueMessage> ToMessage(const RedisReply& entry) {
   if (entry.elements.size() != 2 || entry.elements[1].type != RedisReply::Type::kArray) {
@@ -176,21 +204,23 @@ Result<long long> WorkQueue::Deliveries(const std::string& id) {
   return r->elements[0].elements[3].integer;
 }
 
-Result<std::string> WorkQueue::Holder(const std::string& id) {
-  Result<RedisReply> r = Run({"XPENDING", url().stream, group_, id, id, "1"});
-  if (!r) return r.error();
-  if (r->elements.empty() || r->elements[0].elements.size() < 2) return std::string();
-  return r->elements[0].elements[1].str;
-}
-
 Status WorkQueue::Touch(const std::string& consumer, const std::vector<std::string>& ids) {
   if (ids.empty()) return OkStatus();
-  std::vector<std::string> args = {"XCLAIM", url().stream, group_, consumer, "0"};
+  std::vector<std::string> args = {"EVAL", kTouchScript, "1", url().stream, group_, consumer};
   args.insert(args.end(), ids.begin(), ids.end());
-  args.push_back("JUSTID");
   Result<RedisReply> r = Run(args);
   if (!r) return r.error();
   return OkStatus();
+}
+
+Result<std::string> WorkQueue::Commit(const QueueMessage& message, const std::string& consumer,
+                                      const std::string& job_key) {
+  const std::string& s = url().stream;
+  Result<RedisReply> r = Run({"EVAL", kCommitScript, "2", s, s + ":publishers", group_, message.id,
+                              consumer, std::to_string(message.deliveries), job_key});
+  if (!r) return r.error();
+  if (r->type == RedisReply::Type::kInteger && r->integer == 1) return std::string();
+  return r->str.empty() ? std::string("refused") : r->str;
 }
 
 Result<bool> WorkQueue::Finish(const QueueMessage& message, const std::string& outcome) {

@@ -8,6 +8,8 @@
 //   STREAM:stems      hash stem -> job key: output names handed out at submit,
 //                     so that every delivery of a message writes the same files
 //   STREAM:dead       dead-letter stream: the message's fields plus `reason`
+//   STREAM:publishers hash job key -> "WORKER MESSAGE-ID DELIVERY": who was last
+//                     granted the right to publish the document (see Commit)
 //   STREAM:stats      hash done / failed / skipped / duplicate / dead counters
 //   STREAM:minutes    hash unix-minute -> documents finished in that minute
 // and the consumer group is "redact". Every change that must happen together
@@ -107,11 +109,21 @@ class WorkQueue {
   // (XAUTOCLAIM): its worker died or lost Redis. nullopt if there is none.
   Result<std::optional<QueueMessage>> Reclaim(const std::string& consumer,
                                               std::chrono::milliseconds min_idle);
-  // Resets the idle time of messages `consumer` is working on, so that others do
-  // not reclaim them while it is alive (XCLAIM ... JUSTID).
+  // Resets the idle time of those of `ids` that `consumer` still holds, so that
+  // others do not reclaim them while it is alive. A message another consumer has
+  // taken over meanwhile is left alone (a plain XCLAIM would take it back).
   Status Touch(const std::string& consumer, const std::vector<std::string>& ids);
-  // The consumer holding message `id`, or "" if it is no longer pending.
-  Result<std::string> Holder(const std::string& id);
+
+  // The fence before publishing. Atomically: `message` is still pending, held by
+  // `consumer`, and has not been delivered again since this delivery (its
+  // delivery count, which every XREADGROUP and XAUTOCLAIM raises, is still
+  // message.deliveries: the fencing token); then its idle time is reset, so no
+  // one can reclaim it for a whole visibility timeout, and STREAM:publishers
+  // records the grant. "" when granted, else why not ("held by w2",
+  // "acknowledged", "delivered again"). A worker publishes only when granted,
+  // and only within half a visibility timeout of the grant.
+  Result<std::string> Commit(const QueueMessage& message, const std::string& consumer,
+                             const std::string& job_key);
 
   // Acknowledges `message` and counts it under `outcome` (done, failed, skipped,
   // duplicate). Counts only if this call acknowledged it. Call only once its

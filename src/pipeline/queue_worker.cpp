@@ -1,7 +1,9 @@
 #include "pipeline/queue_worker.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -49,6 +51,27 @@ std::optional<nlohmann::json> FinishedRecord(const std::string& audit_dir, const
   return std::nullopt;
 }
 
+// Test hooks, set through REDACT_TEST_FAILPOINT by the tests that force the
+// races this file guards against; nothing else sets them:
+//   "stop-after-commit"  the process stops itself (SIGSTOP) right after a
+//                        publication is granted, as a paused VM or a swap storm
+//                        would stop it;
+//   "kill-on:TEXT"       it kills itself (SIGKILL) when it takes up a document
+//                        whose path contains TEXT: a document that crashes
+//                        every worker that takes it.
+bool Failpoint(const std::string& name) {
+  const char* set = std::getenv("REDACT_TEST_FAILPOINT");
+  return set && name == set;
+}
+void KillIfPoison(const std::string& path) {
+  const char* set = std::getenv("REDACT_TEST_FAILPOINT");
+  const std::string prefix = "kill-on:";
+  if (set && std::string(set).rfind(prefix, 0) == 0 &&
+      path.find(std::string(set).substr(prefix.size())) != std::string::npos) {
+    ::kill(::getpid(), SIGKILL);
+  }
+}
+
 // The pipeline options for a job: the worker's, with the submitter's choices.
 PipelineOptions JobOptions(const PipelineOptions& base, const nlohmann::json& o) {
   PipelineOptions p = base;
@@ -69,18 +92,21 @@ class InFlightSet {
     std::lock_guard<std::mutex> lock(mu_);
     ids_.insert(id);
   }
+  // One entry: a stale delivery finishing must not stop the heartbeat of a
+  // newer delivery of the same message in this process.
   void Remove(const std::string& id) {
     std::lock_guard<std::mutex> lock(mu_);
-    ids_.erase(id);
+    if (auto it = ids_.find(id); it != ids_.end()) ids_.erase(it);
   }
   std::vector<std::string> Ids() {
     std::lock_guard<std::mutex> lock(mu_);
-    return {ids_.begin(), ids_.end()};
+    std::set<std::string> unique(ids_.begin(), ids_.end());
+    return {unique.begin(), unique.end()};
   }
 
  private:
   std::mutex mu_;
-  std::set<std::string> ids_;
+  std::multiset<std::string> ids_;
 };
 
 // What the worker threads share; each part is thread-safe or guarded.
@@ -114,7 +140,10 @@ class QueueWorker {
   std::optional<QueueMessage> Next(Thread& t, bool& drained);
   void Handle(Thread& t, QueueMessage& m);
   void Process(Thread& t, QueueMessage& m, const QueueJob& job);
-  void DeadLetter(Thread& t, QueueMessage& m, const std::string& reason);
+  void DeadLetter(Thread& t, QueueMessage& m, const std::string& reason,
+                  const QueueJob* job = nullptr, ErrorKind kind = ErrorKind::kCrash);
+  bool Granted(Thread& t, QueueMessage& m, const QueueJob& job);
+  nlohmann::json QueueFields(const QueueMessage& m, const QueueJob& job) const;
   void Finish(Thread& t, QueueMessage& m, const std::string& outcome, const std::string& file);
   Backoff Forever() const { return Backoff{.stop = o_.stop}; }
 
@@ -180,6 +209,16 @@ void QueueWorker::Handle(Thread& t, QueueMessage& m) {
   const std::string key = job->Key();
   if (m.deliveries > 1) {
     if (std::optional<nlohmann::json> rec = FinishedRecord(audit_dir_, key)) {
+      // Recorded as dead-lettered, then the worker died before moving the
+      // message to STREAM:dead: finish that, without a second record.
+      if ((*rec)["queue"].value("dead_letter", false)) {
+        if (Status ok = t.queue.DeadLetter(m, rec->value("error", "dead-lettered"), o_.name); !ok) {
+          return;
+        }
+        std::lock_guard<std::mutex> lock(mu_);
+        ++summary_.dead;
+        return;
+      }
       Result<nlohmann::json> ok = log_.Append({{"type", "duplicate"},
                                                {"file", job->path},
                                                {"queue", {{"key", key}, {"message", m.id}}},
@@ -189,14 +228,19 @@ void QueueWorker::Handle(Thread& t, QueueMessage& m) {
     }
   }
   if (m.deliveries > o_.max_deliveries) {
-    return DeadLetter(t, m, "delivered " + std::to_string(m.deliveries) +
-                                " times without finishing (it kills its worker, or takes "
-                                "longer than the visibility timeout)");
+    return DeadLetter(t, m,
+                      "delivered " + std::to_string(m.deliveries) +
+                          " times without finishing (it kills its worker, or takes longer "
+                          "than the visibility timeout)",
+                      &*job, ErrorKind::kCrash);
   }
   if (job->rules_sha256 != rules_.sha256()) {
-    return DeadLetter(t, m, "rule set differs: submitted with " + job->rules_sha256 +
-                                ", this worker has " + rules_.sha256());
+    return DeadLetter(t, m,
+                      "rule set differs: submitted with " + job->rules_sha256 +
+                          ", this worker has " + rules_.sha256(),
+                      &*job, ErrorKind::kConfig);
   }
+  KillIfPoison(job->path);
   Process(t, m, *job);
 }
 
@@ -219,17 +263,9 @@ void QueueWorker::Process(Thread& t, QueueMessage& m, const QueueJob& job) {
   } else {
     outcome = t.runner->Run(job.path);
   }
-  // Another worker took the message over (we were cut off from Redis past the
-  // visibility timeout): it publishes; publishing here too would record it twice.
-  Result<std::string> holder = t.queue.Holder(m.id);
-  if (!holder || *holder != o_.name) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++summary_.abandoned;
-    return;
-  }
+  if (!Granted(t, m, job)) return;
   const std::string stem = m.fields.count("stem") ? m.fields["stem"] : OutputStem(job.path);
-  publisher_.Publish(job.path, stem, outcome,
-                     {{"queue", {{"key", job.Key()}, {"message", m.id}, {"worker", o_.name}}}});
+  publisher_.Publish(job.path, stem, outcome, QueueFields(m, job));
   Finish(t, m, DocumentStatusName(outcome.status), job.path);
   if (outcome.status != DocumentStatus::kRedacted && outcome.error) {
     std::cerr << "redact: " << job.path << ": " << DocumentStatusName(outcome.status) << ": "
@@ -237,8 +273,51 @@ void QueueWorker::Process(Thread& t, QueueMessage& m, const QueueJob& job) {
   }
 }
 
-void QueueWorker::DeadLetter(Thread& t, QueueMessage& m, const std::string& reason) {
-  std::cerr << "redact: message " << m.id << ": dead-lettered: " << reason << "\n";
+// Whether this delivery may publish: the fence of WorkQueue::Commit, then a
+// deadline. Another worker may take the message over once it has been idle for
+// a visibility timeout (we were stopped, or cut off from Redis, and the heartbeat
+// lapsed); it then publishes, and publishing here too would record the document
+// twice. The grant resets the idle time, so publishing within half a visibility
+// timeout of it is safe; a process stopped between the grant and the write sees
+// on waking that the deadline has passed and leaves the document to the other.
+bool QueueWorker::Granted(Thread& t, QueueMessage& m, const QueueJob& job) {
+  // Timed from before the request: the server reset the idle time after this.
+  const auto asked = std::chrono::steady_clock::now();
+  Result<std::string> refused = t.queue.Commit(m, o_.name, job.Key());
+  if (refused && refused->empty() && Failpoint("stop-after-commit")) ::raise(SIGSTOP);
+  std::string why = !refused            ? refused.error().message
+                    : !refused->empty() ? *refused
+                    : std::chrono::steady_clock::now() - asked > o_.visibility / 2
+                        ? "stopped past the deadline after the grant"
+                        : "";
+  if (why.empty()) return true;
+  std::cerr << "redact: " << job.path << ": left to another worker (" << why << ")\n";
+  std::lock_guard<std::mutex> lock(mu_);
+  ++summary_.abandoned;
+  return false;
+}
+
+nlohmann::json QueueWorker::QueueFields(const QueueMessage& m, const QueueJob& job) const {
+  return {{"queue",
+           {{"key", job.Key()}, {"message", m.id}, {"worker", o_.name}, {"delivery", m.deliveries}}}};
+}
+
+// A message with a job gets a failed document record naming the file and the
+// reason (under the same fence as a publication) before it moves to STREAM:dead,
+// so the audit accounts for it too.
+void QueueWorker::DeadLetter(Thread& t, QueueMessage& m, const std::string& reason,
+                             const QueueJob* job, ErrorKind kind) {
+  std::cerr << "redact: " << (job ? job->path : "message " + m.id) << ": dead-lettered: " << reason
+            << "\n";
+  if (job) {
+    if (!Granted(t, m, *job)) return;
+    DocumentOutcome outcome;
+    outcome.status = DocumentStatus::kFailed;
+    outcome.error = MakeError(kind, "dead-lettered: " + reason);
+    nlohmann::json extra = QueueFields(m, *job);
+    extra["queue"]["dead_letter"] = true;
+    publisher_.Publish(job->path, "", outcome, extra);
+  }
   if (Status ok = t.queue.DeadLetter(m, reason, o_.name); !ok) return;
   std::lock_guard<std::mutex> lock(mu_);
   ++summary_.dead;

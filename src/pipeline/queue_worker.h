@@ -13,12 +13,22 @@
 //      still there with their recorded SHA-256 means it is finished; it gets a
 //      `duplicate` record and is acknowledged, not redone.
 //   3. Otherwise it is processed; outputs go to the stem fixed at submit, so a
-//      redo rewrites the same names (atomically). Just before publishing the
-//      worker checks it still holds the message (else another took it over).
-//   4. Outputs, then records (fsynced) in OUTDIR/audit/NAME.jsonl, then XACK.
+//      redo rewrites the same names (atomically).
+//   4. The fence (WorkQueue::Commit): in one Redis script, the worker checks it
+//      still holds the message under this very delivery (the delivery count is
+//      the fencing token: a reclaim raises it), resets its idle time and
+//      records itself in STREAM:publishers. Refused: another worker has taken
+//      the document over, and this one drops its result. Granted: no one can
+//      reclaim the message for a visibility timeout; the worker publishes only
+//      if it is still within half of one (a process stopped between grant and
+//      write drops its result on waking).
+//   5. Outputs, then records (fsynced) in OUTDIR/audit/NAME.jsonl, then XACK.
 // A message that is not ours, whose rule set differs from this worker's, or
 // that has been delivered more than max_deliveries times (it keeps killing its
-// worker) goes to STREAM:dead with its reason.
+// worker) goes to STREAM:dead with its reason; one with a job also gets a failed
+// document record (error_kind crash or config, "queue": {"dead_letter": true}).
+// The one gap left is a stall of more than half a visibility timeout inside
+// Publish itself (a few milliseconds of writes).
 //
 // Thread-safety: RunQueueWorker starts `jobs` threads, each with its own Redis
 // connection and DocumentRunner; the Publisher and AuditLog are shared.

@@ -114,13 +114,14 @@ Result<RuleSet> LoadRules(const Setup& setup) {
 // Confines the process and loads the rules: everything before the first document.
 Result<RuleSet> Prepare(const Setup& setup) {
   if (Status ok = ApplyWorkerLimits(setup.options.max_memory); !ok) return ok.error();
+  SilenceOcrDiagnostics();  // opens /dev/null for Tesseract while it still may
   if (Status ok = EnterSandbox(); !ok) return ok.error();
   return LoadRules(setup);
 }
 
 // One document, start to finish. Returns false when the worker must exit.
-bool ServeDocument(int fd, const std::string& path, const Setup& setup, const RuleSet& rules,
-           LazyOcrEngine& ocr) {
+bool ServeDocument(int fd, const std::string& path, bool scan, const Setup& setup,
+                   const RuleSet& rules, LazyOcrEngine& ocr) {
   DocumentOutcome outcome;
   bool go_on = true;
   try {
@@ -132,7 +133,8 @@ bool ServeDocument(int fd, const std::string& path, const Setup& setup, const Ru
       if (!worker::WriteMessage(fd, {{"read", sha}})) return false;
       MisbehaveIfAsked(path, setup.options.max_memory);
       if (!worker::WriteMessage(fd, {{"pages", CountPages(*bytes, setup.options)}})) return false;
-      outcome = ProcessDocument(*bytes, setup.options, rules, &ocr);
+      outcome = scan ? ScanDocument(*bytes, setup.options, rules, &ocr)
+                     : ProcessDocument(*bytes, setup.options, rules, &ocr);
     }
   } catch (const std::bad_alloc&) {
     outcome = DocumentOutcome{};
@@ -166,7 +168,9 @@ int Serve(int fd) {
     if (!request) return 0;  // the parent closed the channel: done
     const auto path = request->find("document");
     if (path == request->end() || !path->is_string()) return 2;
-    if (!ServeDocument(fd, path->get<std::string>(), *setup, *rules, ocr)) return 0;
+    const auto scan = request->find("scan");
+    const bool scan_only = scan != request->end() && scan->is_boolean() && scan->get<bool>();
+    if (!ServeDocument(fd, path->get<std::string>(), scan_only, *setup, *rules, ocr)) return 0;
   }
 }
 

@@ -11,7 +11,8 @@
 //   3. load the rule packs and check they hash to what the parent loaded;
 //   4. for each document: read it (ReadDocumentFile), report its SHA-256 and
 //      page count (the parent scales the time limit by it), run
-//      ProcessDocument, send the outcome.
+//      ProcessDocument (ScanDocument when the request says "scan"), send the
+//      outcome.
 // A std::bad_alloc (the address-space limit) is answered with a kLimit outcome
 // ("memory limit 2 GB exceeded"), after which the worker exits: its libraries
 // may be in any state.

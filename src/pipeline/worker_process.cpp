@@ -299,7 +299,7 @@ void WorkerProcess::LimitCpu(double cpu_start, double seconds) const {
   ::prlimit(pid_, RLIMIT_CPU, &limit, nullptr);
 }
 
-DocumentOutcome WorkerProcess::Run(const std::string& path) {
+DocumentOutcome WorkerProcess::Run(const std::string& path, WorkerTask task) {
   DocumentOutcome outcome;
   if (!usable()) {
     outcome.error = MakeError(ErrorKind::kInternal, "worker process is not running");
@@ -311,7 +311,9 @@ DocumentOutcome WorkerProcess::Run(const std::string& path) {
   double allowed = TimeAllowed(options_, 1);
   LimitCpu(cpu_start, allowed);
   ::fcntl(channel_, F_SETFL, 0);
-  Status sent = worker::WriteMessage(channel_, {{"document", path}});
+  json request = {{"document", path}};
+  if (task == WorkerTask::kScan) request["scan"] = true;
+  Status sent = worker::WriteMessage(channel_, request);
   ::fcntl(channel_, F_SETFL, O_NONBLOCK);
   if (!sent) {
     outcome.error = Death();

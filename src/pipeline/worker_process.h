@@ -59,6 +59,10 @@ struct WorkerConfig {
   int documents_per_worker = 0;
 };
 
+// What a worker does with a document: the whole pipeline (`run`, `watch`), or
+// extraction and detection only (`scan`: ScanDocument, no output is made).
+enum class WorkerTask { kRedact, kScan };
+
 // The running binary (/proc/self/exe resolved), or empty if unknown.
 std::string SelfExecutable();
 
@@ -77,10 +81,10 @@ class WorkerProcess {
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;
 
-  // Has the worker process the file at `path` (the worker opens it). Never
-  // throws; a worker that dies or overruns gives a failed outcome saying why,
-  // and usable() turns false.
-  DocumentOutcome Run(const std::string& path);
+  // Has the worker process the file at `path` (the worker opens it) for
+  // `task`. Never throws; a worker that dies or overruns gives a failed
+  // outcome saying why, and usable() turns false.
+  DocumentOutcome Run(const std::string& path, WorkerTask task = WorkerTask::kRedact);
 
   // Whether another document may be given to this worker.
   bool usable() const { return pid_ > 0 && !retire_; }

@@ -191,7 +191,7 @@ Result<PipelineOptions> DecodeOptions(const json& j) {
 json EncodeOutcome(const DocumentOutcome& o) {
   json notes = json::array(), findings = json::array();
   for (const OcrPageNote& n : o.ocr_notes) {
-    notes.push_back({n.page, n.confidence, n.rotation, n.needs_review});
+    notes.push_back({n.page, n.confidence, n.rotation, n.needs_review, n.regions});
   }
   for (const Finding& f : o.findings) findings.push_back(EncodeFinding(f));
   json error = nullptr;
@@ -224,7 +224,8 @@ Result<DocumentOutcome> DecodeOutcome(const json& j) {
     o.ocr_pages = j.at("ocr_pages").get<int>();
     for (const json& n : j.at("ocr_notes")) {
       o.ocr_notes.push_back(OcrPageNote{n.at(0).get<int>(), n.at(1).get<double>(),
-                                        n.at(2).get<int>(), n.at(3).get<bool>()});
+                                        n.at(2).get<int>(), n.at(3).get<bool>(),
+                                        n.size() > 4 ? n.at(4).get<int>() : 0});
     }
     for (const json& f : j.at("findings")) o.findings.push_back(DecodeFinding(f));
     o.redactions = j.at("redactions").get<int>();

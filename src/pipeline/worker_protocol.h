@@ -8,7 +8,8 @@
 //
 //   parent -> worker   {"setup": {options, rules, policy, rules_sha256}}
 //   worker -> parent   {"ready": true} | {"error": "why"}
-//   parent -> worker   {"document": "PATH"}           (repeated)
+//   parent -> worker   {"document": "PATH"}           (repeated; with "scan":
+//                                                    true, detection only)
 //   worker -> parent   {"pages": N}                    (once the input is open)
 //   worker -> parent   {"outcome": {...}}              (the DocumentOutcome)
 //

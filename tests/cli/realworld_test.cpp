@@ -37,10 +37,6 @@ std::vector<Planted> ReadPlanted() {
 
 std::string Stem(const std::string& file) { return file.substr(0, file.rfind('.')); }
 
-// Values of undecoded.pdf's picture: OCR of regions inside text pages is not
-// done yet (see README, "What is scanned where").
-bool Pending(const Planted& p) { return p.value.rfind("image.text", 0) == 0; }
-
 // One run over every real-world PDF, shared by the tests.
 class RealWorldRun : public ::testing::Test {
  protected:
@@ -48,7 +44,7 @@ class RealWorldRun : public ::testing::Test {
     dir_ = new TempDir();
     std::vector<std::string> args = {"run"};
     for (const char* f : {"forms.pdf", "hidden.pdf", "places.pdf", "glyphs.pdf", "office.pdf",
-                          "undecoded.pdf"}) {
+                          "undecoded.pdf", "scrambled.pdf"}) {
       args.push_back(RealWorld(f));
     }
     args.insert(args.end(), {"-o", dir_->path()});
@@ -98,13 +94,12 @@ TEST_F(RealWorldRun, EveryDocumentIsRedactedAndVerified) {
     EXPECT_EQ(r["status"], "redacted") << r.dump();
     EXPECT_EQ(r["verified"], true) << r.dump();
   }
-  EXPECT_EQ(documents, 6);
+  EXPECT_EQ(documents, 7);
 }
 
 TEST_F(RealWorldRun, PlantedValuesAreGoneFromTextBytesAndMetadata) {
   ASSERT_EQ(result_->exit_code, 0) << result_->err;
   for (const Planted& p : ReadPlanted()) {
-    if (Pending(p)) continue;
     const std::string pdf = Output(p.file, "pdf");
     EXPECT_EQ(PdfText(pdf).find(p.value), std::string::npos) << p.value;
     EXPECT_EQ(PdfMetadata(pdf).find(p.value), std::string::npos) << p.value;
@@ -115,7 +110,6 @@ TEST_F(RealWorldRun, PlantedValuesAreGoneFromTextBytesAndMetadata) {
 
 TEST_F(RealWorldRun, PlantedValuesAreFoundWhereTheyWere) {
   for (const Planted& p : ReadPlanted()) {
-    if (Pending(p)) continue;
     const std::vector<nlohmann::json> found = Matches(p.file, p.value);
     ASSERT_FALSE(found.empty()) << p.file << " " << p.value;
     bool as_planted = false;
@@ -161,7 +155,9 @@ TEST_F(RealWorldRun, SurroundingWordsSurviveInTheTextLayer) {
       {"places.pdf", {"Document places page 1 keeps its words"}},
       {"glyphs.pdf", {"Layout test keeps these words", "Contact", "today", "Trailing words survive"}},
       {"office.pdf", {"Quarterly operations summary", "for this report", "before the deadline"}},
-      {"undecoded.pdf", {"Readable words on this page"}},
+      {"undecoded.pdf", {"Readable words on this page", "A normal paragraph of text"}},
+      {"scrambled.pdf", {"Readable words above the scrambled line", "Write", "today",
+                         "Readable words below the scrambled line", "Tell the team"}},
   };
   for (const auto& [file, phrases] : kept) {
     const std::string text = PdfText(Output(file, "pdf"));
@@ -176,13 +172,48 @@ TEST_F(RealWorldRun, SurroundingWordsSurviveInTheTextLayer) {
   }
 }
 
+// A text page whose picture or undecodable line was OCRed says so in its
+// document record, and the findings there say they rest on OCR; a page whose
+// glyphs mostly do not decode is OCRed whole.
+TEST_F(RealWorldRun, AuditSaysHowEachPagesWordsWereGot) {
+  std::map<std::string, nlohmann::json> docs;
+  std::map<std::string, std::vector<nlohmann::json>> findings;
+  for (const nlohmann::json& r : AuditRecords(*dir_ / "audit.jsonl")) {
+    if (r["type"] != "document" && r["type"] != "finding") continue;
+    const std::string file = r["file"].get<std::string>();
+    const std::string name = file.substr(file.rfind('/') + 1);
+    if (r["type"] == "document") docs[name] = r;
+    if (r["type"] == "finding") findings[name].push_back(r);
+  }
+  const nlohmann::json& undecoded = docs["undecoded.pdf"];
+  EXPECT_EQ(undecoded["ocr_pages"], 0);
+  ASSERT_EQ(undecoded["ocr"].size(), 1u) << undecoded.dump();
+  EXPECT_EQ(undecoded["ocr"][0]["source"], "text+ocr");
+  EXPECT_EQ(undecoded["ocr"][0]["regions"], 1);
+  const nlohmann::json& scrambled = docs["scrambled.pdf"];
+  EXPECT_EQ(scrambled["ocr_pages"], 1);
+  ASSERT_EQ(scrambled["ocr"].size(), 2u) << scrambled.dump();
+  EXPECT_EQ(scrambled["ocr"][0]["source"], "text+ocr");
+  EXPECT_EQ(scrambled["ocr"][1]["source"], "ocr");
+  EXPECT_FALSE(scrambled["ocr"][1].contains("regions"));
+  std::map<std::string, std::string> source;  // preview prefix -> source
+  for (const nlohmann::json& f : findings["undecoded.pdf"]) {
+    source[f["preview"].get<std::string>().substr(0, 2)] = f["source"];
+  }
+  EXPECT_EQ(source["no"], "text");  // nounicode.font: the text layer reads it
+  EXPECT_EQ(source["im"], "ocr");   // image.text: only OCR does
+  for (const nlohmann::json& f : findings["scrambled.pdf"]) EXPECT_EQ(f["source"], "ocr");
+  // Glyphs and plain text pages are not OCRed at all.
+  EXPECT_EQ(docs["glyphs.pdf"]["ocr"].size(), 0u);
+}
+
 TEST_F(RealWorldRun, OcrOfTheOutputsFindsNoPlantedValue) {
   ASSERT_EQ(result_->exit_code, 0) << result_->err;
   auto engine = OcrEngine::Create("eng", "");
   ASSERT_TRUE(engine) << engine.error().message;
   std::map<std::string, std::string> ocr;
   for (const Planted& p : ReadPlanted()) {
-    if (Pending(p) || ocr.count(p.file)) continue;
+    if (ocr.count(p.file)) continue;
     Result<std::string> bytes = ReadFile(Output(p.file, "pdf"));
     ASSERT_TRUE(bytes);
     auto pdf = PdfDocument::Open(*bytes, "");
@@ -198,7 +229,6 @@ TEST_F(RealWorldRun, OcrOfTheOutputsFindsNoPlantedValue) {
     ocr[p.file] = text;
   }
   for (const Planted& p : ReadPlanted()) {
-    if (Pending(p)) continue;
     // The part before the @ is distinctive enough, and survives OCR's misreads
     // of the domain.
     const std::string local = p.value.substr(0, p.value.find('@'));

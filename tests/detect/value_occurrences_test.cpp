@@ -192,6 +192,35 @@ TEST(RedactedValueFinder, RandomisedEquivalenceWithEachValueAlone) {
   EXPECT_GT(direct_pages, 100);
 }
 
+TEST(RedactedValueFinder, RandomisedEquivalenceOnLongPagesScreenedInWindows) {
+  // Windows as small as the longest value (window 1), or a few times it: every
+  // occurrence must still be found, including those across window edges and
+  // those whose whitespace runs are longer than a window.
+  for (unsigned seed = 1; seed <= 60; ++seed) {
+    RandomCase random(1000 + seed);
+    const std::string doc = random.Text(6000);
+    RedactedValueFinder::Options options;
+    options.window = seed % 2 == 0 ? 1 : 1 + random.Pick(40);
+    RedactedValueFinder finder(random.Values(doc, 8 + random.Pick(60)), options);
+    ASSERT_TRUE(finder.screened());
+    std::string spaced = doc;  // long whitespace runs inside values
+    for (size_t i = 0; i < spaced.size(); i += 1 + random.Pick(200)) {
+      if (spaced[i] != ' ') continue;
+      const size_t run = random.Pick(300);
+      spaced.insert(i, std::string(run, ' '));
+      i += run;
+    }
+    for (const std::string& text : {doc, spaced, std::string(5000, ' ') + doc.substr(0, 50)}) {
+      Screen screen;
+      std::vector<ValueOccurrence> found = finder.FindAll(text, &screen);
+      ASSERT_EQ(screen, Screen::kSet);
+      std::vector<ValueOccurrence> want = EachValueAlone(finder.values(), text);
+      ASSERT_EQ(found, want) << "seed " << seed << "\n got  " << Show(found) << "\n want "
+                             << Show(want);
+    }
+  }
+}
+
 TEST(RedactedValueFinder, ASetThatCannotBeBuiltFallsBackToEveryValue) {
   RandomCase random(7);
   const std::string text = random.Text(3000);
