@@ -58,19 +58,17 @@ class RedactedValueFinder::Screening {
 };
 
 std::string RedactedValueFinder::PatternFor(std::string_view value) {
-  // Tokens joined by optional whitespace: "PC 1234" also finds "PC\n1234".
-  std::string pattern;
-  size_t i = 0;
-  while (i < value.size()) {
-    size_t j = value.find_first_of(" \t\r\n\f", i);
-    if (j == std::string_view::npos) j = value.size();
-    if (j > i) {
-      if (!pattern.empty()) pattern += "\\s*";
-      pattern += re2::RE2::QuoteMeta(re2::StringPiece(value.data() + i, j - i));
-    }
-    i = j + 1;
+  // The value without white space, as a literal: it is searched in the text
+  // without white space (FindAll), so "PC 1234" also finds "PC\n1234" and
+  // "P C 12 34". UTF-8 never has a white-space byte inside a code point, so
+  // dropping those bytes leaves whole code points.
+  std::string stripped;
+  stripped.reserve(value.size());
+  for (char c : value) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f') stripped += c;
   }
-  return pattern;
+  if (stripped.empty()) return "";
+  return re2::RE2::QuoteMeta(stripped);
 }
 
 RedactedValueFinder::RedactedValueFinder(std::vector<std::string> values)
@@ -157,6 +155,34 @@ void RedactedValueFinder::AppendOccurrences(int value, std::string_view text,
 
 std::vector<ValueOccurrence> RedactedValueFinder::FindAll(std::string_view text,
                                                           Screen* screen) const {
+  // Search the text without its white space, then map each span back: its
+  // begin to where its first byte was, its end to just after its last byte.
+  std::string stripped;
+  std::vector<uint32_t> at;  // stripped byte i was text byte at[i]
+  const bool small = text.size() < (size_t{1} << 32);
+  std::vector<size_t> at_large;
+  stripped.reserve(text.size());
+  (small ? at.reserve(text.size()) : at_large.reserve(text.size()));
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsSpace(text[i])) continue;
+    stripped += text[i];
+    if (small) {
+      at.push_back(static_cast<uint32_t>(i));
+    } else {
+      at_large.push_back(i);
+    }
+  }
+  const auto origin = [&](size_t i) { return small ? size_t{at[i]} : at_large[i]; };
+  std::vector<ValueOccurrence> out = FindAllInStripped(stripped, screen);
+  for (ValueOccurrence& o : out) {
+    o.begin = origin(o.begin);
+    o.end = origin(o.end - 1) + 1;
+  }
+  return out;
+}
+
+std::vector<ValueOccurrence> RedactedValueFinder::FindAllInStripped(std::string_view text,
+                                                                    Screen* screen) const {
   const std::vector<Span> whole = {Span{0, text.size()}};
   std::vector<ValueOccurrence> out;
   const auto every_value = [&](Screen how) {

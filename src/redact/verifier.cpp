@@ -66,6 +66,18 @@ struct Needles {
   }
   bool empty() const { return collapsed.empty(); }
 
+  // True when the haystack holds a long redacted string (`raw`), white space
+  // collapsed: for stream data outside its strings, where short numbers
+  // abound (coordinates, sizes) and only text in strings is shown.
+  bool LongFoundIn(std::string_view haystack) const {
+    if (haystack.empty() || raw.empty()) return false;
+    const std::string c = Squeeze(haystack, true);
+    for (const std::string& n : raw) {
+      if (c.find(n) != std::string::npos) return true;
+    }
+    return false;
+  }
+
   // True when the haystack holds a redacted string in either pass.
   bool FoundIn(std::string_view haystack) const {
     if (haystack.empty()) return false;
@@ -150,11 +162,14 @@ std::string ContentStrings(const std::string& data) {
 }
 
 // Decoded data of a stream and the strings it holds; throws when it cannot be
-// decoded.
+// decoded. The strings (what a content stream shows) are searched for every
+// redacted string in both passes; the rest of the data (operators, numbers,
+// names) for the long ones only: a short number such as "3836" turns up in
+// coordinates by chance ("1 0 0 1 38 36 Tm" without its spaces).
 bool StreamHolds(QPDFObjectHandle stream, const Needles& needles) {
   std::shared_ptr<Buffer> buffer = stream.getStreamData(qpdf_dl_generalized);
   std::string data(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
-  return needles.FoundIn(data) || needles.FoundIn(ContentStrings(data));
+  return needles.LongFoundIn(data) || needles.FoundIn(ContentStrings(data));
 }
 
 bool IsImage(QPDFObjectHandle stream) {

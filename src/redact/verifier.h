@@ -23,7 +23,10 @@ namespace redact {
 // Checks a redacted PDF: the text of every page (Poppler), the Info dictionary and
 // XMP metadata, and every string object and decoded non-image stream in the file
 // (qpdf), then the raw bytes (strings of 6+ bytes only: shorter ones would
-// match compressed image data by chance). Fails with kVerification naming which
+// match compressed image data by chance). Text is searched twice: with white
+// space collapsed, and with it removed ("PC 1234" is found in "P C12 34"); the
+// data of a stream outside its strings (operators and their numbers) only for
+// strings of 6+ bytes, with white space collapsed. Fails with kVerification naming which
 // check found a redacted string, or if the output cannot be opened, parsed or
 // one of its non-image streams decoded (fail closed).
 Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted);
