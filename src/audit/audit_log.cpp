@@ -211,9 +211,21 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, std::s
 }
 
 Result<nlohmann::json> AuditLog::Append(nlohmann::json record) {
-  if (!record.is_object() || !record.contains("type")) {
-    return MakeError(ErrorKind::kInternal, "audit record without a \"type\": " + Serialize(record));
+  std::vector<nlohmann::json> one;
+  one.push_back(std::move(record));
+  Result<std::vector<nlohmann::json>> written = AppendAll(std::move(one));
+  if (!written) return written.error();
+  return std::move(written->front());
+}
+
+Result<std::vector<nlohmann::json>> AuditLog::AppendAll(std::vector<nlohmann::json> records) {
+  for (const nlohmann::json& record : records) {
+    if (!record.is_object() || !record.contains("type")) {
+      return MakeError(ErrorKind::kInternal,
+                       "audit record without a \"type\": " + Serialize(record));
+    }
   }
+  if (records.empty()) return records;
   std::lock_guard<std::mutex> guard(mu_);
   FileLock lock(fd_);
   // The file moved on since our last write: another process appended, or our own
@@ -227,13 +239,19 @@ Result<nlohmann::json> AuditLog::Append(nlohmann::json record) {
     needs_newline_ = point->needs_newline;
   }
 
-  record.erase("hash");
-  record["v"] = 1;
-  record["run"] = run_id_;
-  record["prev"] = last_hash_;
-  const std::string hash = ChainHash(last_hash_, record);
-  record["hash"] = hash;
-  const std::string line = (needs_newline_ ? "\n" : "") + Serialize(record) + "\n";
+  std::string lines = needs_newline_ ? "\n" : "";
+  std::string hash = last_hash_;
+  for (nlohmann::json& record : records) {
+    record.erase("hash");
+    record["v"] = 1;
+    record["run"] = run_id_;
+    record["prev"] = hash;
+    hash = ChainHash(hash, record);
+    record["hash"] = hash;
+    lines += Serialize(record);
+    lines += '\n';
+  }
+  const std::string& line = lines;
 
   end_ = -1;  // unknown until the write is complete: forces a re-read next time
   if (Status written = WriteAll(fd_, line, path_); !written) return written.error();
@@ -242,7 +260,7 @@ Result<nlohmann::json> AuditLog::Append(nlohmann::json record) {
   end_ = static_cast<int64_t>(st.st_size);
   last_hash_ = hash;
   needs_newline_ = false;
-  return record;
+  return records;
 }
 
 }  // namespace redact

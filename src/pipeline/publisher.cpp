@@ -47,15 +47,17 @@ void Publisher::Record(const std::string& file, const DocumentOutcome& outcome,
                        const std::vector<OutputFile>& outputs,
                        const nlohmann::json& extra) {
   std::lock_guard<std::mutex> lock(mu_);
+  // The document's findings, then its document record: one write, one flush.
+  std::vector<nlohmann::json> records;
+  records.reserve(outcome.findings.size() + 1);
   for (const Finding& f : outcome.findings) {
     std::string id = log_.run_id() + "-" + std::to_string(++finding_seq_);
-    Result<nlohmann::json> ok =
-        log_.Append(FindingRecord(file, outcome.doc_sha256, f, id, hmac_key_));
-    if (!ok) std::cerr << "redact: cannot write the audit log: " << ok.error().message << "\n";
+    records.push_back(FindingRecord(file, outcome.doc_sha256, f, id, hmac_key_));
   }
   nlohmann::json record = DocumentRecord(file, outcome, outputs);
   if (extra.is_object()) record.update(extra);
-  Result<nlohmann::json> ok = log_.Append(std::move(record));
+  records.push_back(std::move(record));
+  Result<std::vector<nlohmann::json>> ok = log_.AppendAll(std::move(records));
   if (!ok) std::cerr << "redact: cannot write the audit log: " << ok.error().message << "\n";
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -382,6 +383,41 @@ TEST(NewRunId, IsTimeStampedAndUnique) {
   std::string a = NewRunId(), b = NewRunId();
   EXPECT_TRUE(std::regex_match(a, std::regex(R"(\d{8}T\d{6}Z-[0-9a-f]{8})"))) << a;
   EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace redact
+
+namespace redact {
+namespace {
+
+// A batch of records is chained like the same records appended one by one and
+// lands in one write.
+TEST(AuditLogAppendAll, ChainsLikeAppendAndReadsBack) {
+  char dir_template[] = "/tmp/redact-appendall-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string path = std::string(dir_template) + "/audit.jsonl";
+  auto log = AuditLog::Open(path, "run-1");
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->Append({{"type", "run"}}).ok());
+  std::vector<nlohmann::json> batch = {{{"type", "finding"}, {"n", 1}},
+                                       {{"type", "finding"}, {"n", 2}},
+                                       {{"type", "document"}, {"file", "a.pdf"}}};
+  Result<std::vector<nlohmann::json>> written = (*log)->AppendAll(batch);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_EQ(written->size(), 3u);
+  EXPECT_EQ((*written)[1]["prev"], (*written)[0]["hash"]);
+  EXPECT_EQ((*written)[2]["prev"], (*written)[1]["hash"]);
+  ASSERT_TRUE((*log)->Append({{"type", "end"}}).ok());
+  Result<std::vector<nlohmann::json>> none = (*log)->AppendAll({});
+  EXPECT_TRUE(none.ok());
+  EXPECT_FALSE((*log)->AppendAll({{{"no", "type"}}}).ok());
+  log->reset();
+  Result<AuditReadResult> read = ReadAuditLog(path);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->records.size(), 5u);
+  EXPECT_TRUE(read->intact());
+  std::filesystem::remove_all(dir_template);
 }
 
 }  // namespace
