@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "detect/utf8.h"
 #include "detect/validators.h"
 
 namespace redact {
@@ -19,23 +20,36 @@ std::string Where(const std::string& file, const YAML::Node& node) {
   return file + ":" + std::to_string(node.Mark().line + 1);
 }
 
+// The text of a scalar, which must be UTF-8 (as YAML requires): rule fields end
+// up in JSON (`rules list --json`, the rule set's hash, audit records), which
+// cannot hold anything else; raw bytes or a "\ud800" escape would abort there.
+Result<std::string> ScalarText(const YAML::Node& value, const std::string& key) {
+  std::string text = value.as<std::string>();
+  if (!IsValidUtf8(text)) return ConfigError("'" + key + "' is not valid UTF-8");
+  return text;
+}
+
 // Reads one field of a rule. Each reader fails with the reason only; the caller
 // says which file, line and rule.
 Result<std::string> ReadString(const YAML::Node& value, const std::string& key) {
   if (!value.IsScalar()) return ConfigError("'" + key + "' must be a string");
-  return value.as<std::string>();
+  return ScalarText(value, key);
 }
 
 Result<std::vector<std::string>> ReadStrings(const YAML::Node& value, const std::string& key) {
   std::vector<std::string> out;
   if (value.IsScalar()) {  // a lone string is a one-item list
-    out.push_back(value.as<std::string>());
+    Result<std::string> text = ScalarText(value, key);
+    if (!text) return text.error();
+    out.push_back(std::move(*text));
     return out;
   }
   if (!value.IsSequence()) return ConfigError("'" + key + "' must be a list of strings");
   for (const YAML::Node& item : value) {
     if (!item.IsScalar()) return ConfigError("'" + key + "' must be a list of strings");
-    out.push_back(item.as<std::string>());
+    Result<std::string> text = ScalarText(item, key);
+    if (!text) return text.error();
+    out.push_back(std::move(*text));
   }
   return out;
 }
@@ -157,8 +171,9 @@ Result<std::vector<Rule>> ReadRules(const YAML::Node& root, const std::string& f
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     if (key == "pack") {
-      if (!kv.second.IsScalar()) return ConfigError(Where(file, kv.first) + ": 'pack' must be a string");
-      pack = kv.second.as<std::string>();
+      Result<std::string> name = ReadString(kv.second, "pack");
+      if (!name) return ConfigError(Where(file, kv.first) + ": " + name.error().message);
+      pack = std::move(*name);
     } else if (key != "rules" && key != "description") {
       return ConfigError(Where(file, kv.first) + ": unknown field '" + key + "' (expected pack, description, rules)");
     }

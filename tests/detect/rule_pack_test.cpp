@@ -192,6 +192,26 @@ TEST(RulePack, WrongShapesAreErrorsNotCrashes) {
   EXPECT_CONTAINS(rules.error().message, "missing 'rules' list");
 }
 
+// Found by fuzz_rule_pack (tests/fuzz/regressions/rule_pack/): a rule id with
+// raw non-UTF-8 bytes aborted the process when the rule set was hashed as JSON.
+TEST(RulePack, TextThatIsNotUtf8IsAnErrorNotACrash) {
+  TempPacks dir;
+  EXPECT_CONTAINS(LoadError(dir, "  - id: a\x99" "b\n    category: c\n    pattern: 'x'\n"),
+                  "'id' is not valid UTF-8");
+  EXPECT_CONTAINS(LoadError(dir, "  - id: l\n    category: c\n    label: \"x\xfe\"\n    pattern: 'x'\n"),
+                  "'label' is not valid UTF-8");
+  // yaml-cpp refuses an escaped lone surrogate itself.
+  EXPECT_CONTAINS(LoadError(dir, "  - id: s\n    category: c\n    label: \"\\ud800\"\n    pattern: 'x'\n"),
+                  "bad YAML: invalid unicode");
+  EXPECT_CONTAINS(LoadError(dir, "  - id: t\n    category: c\n    pattern: 'x'\n"
+                                 "    tests: {match: [\"\xc0\xaf\"]}\n"),
+                  "'tests.match' is not valid UTF-8");
+  const std::string path = dir.Write("badpack.yaml", "pack: \"p\xff\"\nrules: []\n");
+  Result<RuleSet> rules = RuleSet::Load({path});
+  ASSERT_FALSE(rules.ok());
+  EXPECT_CONTAINS(rules.error().message, "'pack' is not valid UTF-8");
+}
+
 TEST(RulePack, EmptyFolderIsAnError) {
   TempPacks dir;
   Result<RuleSet> rules = RuleSet::Load({dir.dir()});
