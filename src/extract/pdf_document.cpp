@@ -58,16 +58,25 @@ Box ToBox(const poppler::rectf& r) { return Box{r.left(), r.top(), r.right(), r.
 // Poppler answers a glyph index past the end of a word with an all-zero box.
 bool IsMissing(const Box& b) { return b.x0 == 0 && b.y0 == 0 && b.x1 == 0 && b.y1 == 0; }
 
-// Poppler's 32-bit pixels are native-endian 0xAARRGGBB; Leptonica's are native
-// 0xRRGGBBAA. The page is rendered on opaque white paper, so alpha is dropped.
-Result<Raster> ColourToRaster(const char* rows, int width, int height, std::size_t row_bytes,
-                              int dpi) {
-  PixPtr pix(pixCreate(width, height, 32));
+// An uninitialised page image of `depth` bpp at `dpi` (every pixel is then
+// written); kLimit when it cannot be allocated.
+Result<PixPtr> NewPix(int width, int height, int depth, int dpi) {
+  PixPtr pix(pixCreateNoInit(width, height, depth));
   if (!pix) {
     return MakeError(ErrorKind::kLimit, "cannot allocate a " + std::to_string(width) + " x " +
                                             std::to_string(height) + " image");
   }
   pixSetResolution(pix.get(), dpi, dpi);
+  return pix;
+}
+
+// Poppler's 32-bit pixels are native-endian 0xAARRGGBB; Leptonica's are native
+// 0xRRGGBBAA. The page is rendered on opaque white paper, so alpha is dropped.
+Result<Raster> ColourToRaster(const char* rows, int width, int height, std::size_t row_bytes,
+                              int dpi) {
+  Result<PixPtr> made = NewPix(width, height, 32, dpi);
+  if (!made) return made.error();
+  PixPtr pix = std::move(*made);
   l_uint32* data = pixGetData(pix.get());
   const int wpl = pixGetWpl(pix.get());
   std::vector<uint32_t> row(width);  // memcpy keeps the reads free of aliasing tricks
@@ -84,12 +93,9 @@ Result<Raster> ColourToRaster(const char* rows, int width, int height, std::size
 // words in native order, so whole rows are copied and the words swapped.
 Result<Raster> GreyToRaster(const char* rows, int width, int height, std::size_t row_bytes,
                             int dpi) {
-  PixPtr pix(pixCreateNoInit(width, height, 8));
-  if (!pix) {
-    return MakeError(ErrorKind::kLimit, "cannot allocate a " + std::to_string(width) + " x " +
-                                            std::to_string(height) + " image");
-  }
-  pixSetResolution(pix.get(), dpi, dpi);
+  Result<PixPtr> made = NewPix(width, height, 8, dpi);
+  if (!made) return made.error();
+  PixPtr pix = std::move(*made);
   l_uint32* data = pixGetData(pix.get());
   const int wpl = pixGetWpl(pix.get());
   for (int y = 0; y < height; ++y) {

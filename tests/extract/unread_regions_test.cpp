@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "one_page_pdf.h"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -20,33 +22,7 @@ std::string RealWorld(const std::string& name) {
   return bytes ? *bytes : std::string();
 }
 
-// A one-page PDF with `content` as its page contents and `page_keys` added
-// to its page dictionary (xref offsets computed, so no repair is needed).
-std::string OnePagePdf(const std::string& content, const std::string& page_keys) {
-  std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 300] " + page_keys +
-          " /Contents 4 0 R /Resources << >> >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
-          "\nendstream"};
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t off : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
-}
+using testing::OnePagePdf;
 
 // An inline 1 x 1 grey image stretched over user-space [x, x+w] x [y, y+h].
 std::string InlineImage(double x, double y, double w, double h) {
