@@ -3,16 +3,15 @@
 
 #include "extract/hidden_text.h"
 
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
-#include <qpdf/QPDFPageObjectHelper.hh>
-#include <qpdf/QPDFWriter.hh>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
 #include <set>
 #include <unordered_map>
 
@@ -31,26 +30,60 @@ constexpr double kSamePlacePt = 3.0;
 // Operators that put marks on the page other than by showing text: painting a
 // path, a shading, an XObject (an image, or a form that may hold anything).
 bool PaintsBesidesText(const std::string& op) {
-  static const std::set<std::string> kPainting = {"f", "F", "f*", "B", "B*", "b", "b*",
-                                                  "S", "s", "sh", "Do"};
+  static const std::set<std::string> kPainting = {"f",  "F", "f*", "B",  "B*", "b",
+                                                  "b*", "S", "s",  "sh", "Do"};
   return kPainting.count(op) > 0;
+}
+
+// Operators a plain page (HiddenTextProbe::PlainText) may use besides the
+// black colour operators: text objects, text state and showing, the graphics
+// state without an ExtGState (gs), paths that are only built, clipped and
+// ended (never painted), and marked content.
+bool PlainOperator(const std::string& op) {
+  static const std::set<std::string> kPlain = {
+      "BT", "ET", "Tc", "Tw", "Tz", "TL", "Tf", "Tr",  "Ts",  "Td",  "TD", "Tm", "T*", "Tj", "TJ",
+      "'",  "\"", "q",  "Q",  "cm", "w",  "J",  "j",   "M",   "d",   "ri", "i",  "m",  "l",  "c",
+      "v",  "y",  "h",  "re", "n",  "W",  "W*", "BMC", "BDC", "EMC", "MP", "DP", "BX", "EX"};
+  return kPlain.count(op) > 0;
+}
+
+// Whether a colour operator sets black: g/G 0, rg/RG 0 0 0, k/K 0 0 0 1.
+// Other colour operators (cs, sc, scn...) are not plain.
+bool SetsBlack(const std::string& op, const std::vector<double>& operands) {
+  std::vector<double> black;
+  if (op == "g" || op == "G") {
+    black = {0};
+  } else if (op == "rg" || op == "RG") {
+    black = {0, 0, 0};
+  } else if (op == "k" || op == "K") {
+    black = {0, 0, 0, 1};
+  } else {
+    return false;
+  }
+  return operands == black;
 }
 
 // Passes a content stream through unchanged except for the operators that
 // show text (Tj, TJ, ' and "), which are dropped with their operands. Text
 // state, colours and the graphics state are kept, so everything else draws
 // exactly as before. When `paints` is given, it is set if the stream draws
-// anything besides text (or holds something the tokenizer cannot read).
+// anything besides text (or holds something the tokenizer cannot read); when
+// `plain` is given, it is cleared if the stream does anything but show text in
+// black (see PlainOperator, SetsBlack).
 class DropTextShowing : public QPDFObjectHandle::TokenFilter {
  public:
-  explicit DropTextShowing(std::shared_ptr<bool> paints = nullptr) : paints_(std::move(paints)) {}
+  explicit DropTextShowing(std::shared_ptr<bool> paints = nullptr,
+                           std::shared_ptr<bool> plain = nullptr)
+      : paints_(std::move(paints)), plain_(std::move(plain)) {}
 
   void handleToken(QPDFTokenizer::Token const& token) override {
     pending_.push_back(token);
     const QPDFTokenizer::token_type_e type = token.getType();
-    if (paints_ && (type == QPDFTokenizer::tt_inline_image || type == QPDFTokenizer::tt_bad)) {
-      *paints_ = true;
+    if (type == QPDFTokenizer::tt_inline_image || type == QPDFTokenizer::tt_bad) {
+      if (paints_) *paints_ = true;
+      if (plain_) *plain_ = false;
     }
+    if (plain_ && *plain_) Plain(token);
     if (type != QPDFTokenizer::tt_word) return;
     const std::string& op = token.getValue();
     if (paints_ && PaintsBesidesText(op)) *paints_ = true;
@@ -68,8 +101,27 @@ class DropTextShowing : public QPDFObjectHandle::TokenFilter {
     for (const QPDFTokenizer::Token& t : pending_) writeToken(t);
     pending_.clear();
   }
+  // Follows the operands of the current operator, and clears *plain_ at an
+  // operator that is not plain.
+  void Plain(const QPDFTokenizer::Token& token) {
+    switch (token.getType()) {
+      case QPDFTokenizer::tt_integer:
+      case QPDFTokenizer::tt_real:
+        operands_.push_back(std::atof(token.getValue().c_str()));
+        return;
+      case QPDFTokenizer::tt_word: {
+        const std::string& op = token.getValue();
+        if (!PlainOperator(op) && !SetsBlack(op, operands_)) *plain_ = false;
+        operands_.clear();
+        return;
+      }
+      default:
+        return;
+    }
+  }
   std::vector<QPDFTokenizer::Token> pending_;
-  std::shared_ptr<bool> paints_;
+  std::shared_ptr<bool> paints_, plain_;
+  std::vector<double> operands_;
 };
 
 void FilterForms(QPDFObjectHandle resources, std::set<QPDFObjGen>& seen, int depth) {
@@ -102,18 +154,26 @@ void Load(QPDF& qpdf, const std::string& bytes, const std::string& password) {
 
 // The copy without text: see the header. `paints` gets one flag per page, set
 // (once the copy is written) when the page draws anything besides text or has
-// annotations; a page without is blank paper in the copy.
+// annotations; a page without is blank paper in the copy. `plain` gets one
+// flag per page, left set when the page only shows text in black and has no
+// annotations (HiddenTextProbe::PlainText).
 std::string WithoutText(const std::string& bytes, const std::string& password,
-                        std::vector<std::shared_ptr<bool>>& paints) {
+                        std::vector<std::shared_ptr<bool>>& paints,
+                        std::vector<std::shared_ptr<bool>>& plain) {
   QPDF qpdf;
   Load(qpdf, bytes, password);
   std::set<QPDFObjGen> seen;
   for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
     auto flag = std::make_shared<bool>(false);
+    auto only_text = std::make_shared<bool>(true);
     QPDFObjectHandle annots = page.getObjectHandle().getKey("/Annots");
-    if (!annots.isNull() && !(annots.isArray() && annots.getArrayNItems() == 0)) *flag = true;
+    if (!annots.isNull() && !(annots.isArray() && annots.getArrayNItems() == 0)) {
+      *flag = true;
+      *only_text = false;
+    }
     paints.push_back(flag);
-    page.addContentTokenFilter(std::make_shared<DropTextShowing>(flag));
+    plain.push_back(only_text);
+    page.addContentTokenFilter(std::make_shared<DropTextShowing>(flag, only_text));
     FilterForms(page.getAttribute("/Resources", false), seen, 0);
   }
   return Write(qpdf);
@@ -171,6 +231,8 @@ struct HiddenTextProbe::Impl {
   // that does not renders as blank paper without its text, so HiddenWords
   // compares it with white instead of rendering the copy.
   std::vector<std::shared_ptr<bool>> paints;
+  // Per page: whether it only shows text in black (see WithoutText).
+  std::vector<std::shared_ptr<bool>> plain;
   std::unique_ptr<PdfDocument> revealed;  // null when there is nothing to reveal
   std::vector<Frames> frames;
 };
@@ -183,10 +245,11 @@ Result<std::unique_ptr<HiddenTextProbe>> HiddenTextProbe::Open(const std::string
   auto impl = std::make_unique<Impl>();
   std::string stripped, revealed;
   try {
-    stripped = WithoutText(bytes, password, impl->paints);
+    stripped = WithoutText(bytes, password, impl->paints, impl->plain);
     revealed = Revealed(bytes, password, impl->frames);
   } catch (const std::exception& e) {
-    return MakeError(ErrorKind::kUnreadable, std::string("qpdf cannot rewrite the PDF: ") + e.what());
+    return MakeError(ErrorKind::kUnreadable,
+                     std::string("qpdf cannot rewrite the PDF: ") + e.what());
   }
   Result<std::unique_ptr<PdfDocument>> a = PdfDocument::Open(std::move(stripped), "");
   if (!a) return a.error();
@@ -199,6 +262,33 @@ Result<std::unique_ptr<HiddenTextProbe>> HiddenTextProbe::Open(const std::string
 }
 
 bool HiddenTextProbe::may_have_unshown_words() const { return impl_->revealed != nullptr; }
+
+bool HiddenTextProbe::PlainText(int index) const {
+  const size_t at = static_cast<size_t>(index);
+  return index >= 0 && at < impl_->plain.size() && *impl_->plain[at] && !*impl_->paints[at];
+}
+
+bool EveryWordShows(const Page& page, const Raster& render) {
+  PIX* pix = render.pix.get();
+  if (pix == nullptr || pixGetDepth(pix) != 1) return false;
+  const double scale = render.dpi / 72.0;
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix);
+  for (const Word& word : page.words) {
+    if (word.box.height() < kSmallestShownPt) return false;
+    const int x0 = std::max(0, static_cast<int>(std::floor(word.box.x0 * scale)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(word.box.y0 * scale)));
+    const int x1 = std::min(w, static_cast<int>(std::ceil(word.box.x1 * scale)));
+    const int y1 = std::min(h, static_cast<int>(std::ceil(word.box.y1 * scale)));
+    if (x1 <= x0 || y1 <= y0) return false;
+    BOX* box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    if (box == nullptr) return false;
+    l_int32 ink = 0;
+    PixPtr part(pixClipRectangle(pix, box, nullptr));
+    boxDestroy(&box);
+    if (!part || pixCountPixels(part.get(), &ink, nullptr) != 0 || ink == 0) return false;
+  }
+  return true;
+}
 
 std::vector<bool> HiddenTextProbe::HiddenWords(const PdfDocument& original, int index,
                                                const Page& page,
@@ -289,7 +379,8 @@ bool InkDiffers(const Raster& with_text, const Raster& without_text, const Box& 
       const l_uint32 pb = db[static_cast<size_t>(y) * wpl_b + x];
       if (pa == pb) continue;
       for (int shift = 8; shift <= 24; shift += 8) {
-        const int ca = static_cast<int>((pa >> shift) & 0xFF), cb = static_cast<int>((pb >> shift) & 0xFF);
+        const int ca = static_cast<int>((pa >> shift) & 0xFF),
+                  cb = static_cast<int>((pb >> shift) & 0xFF);
         if (std::abs(ca - cb) > kNoticeableChange) return true;
       }
     }

@@ -70,6 +70,15 @@ class HiddenTextProbe {
   // Whether the document has anything UnshownWords can find.
   bool may_have_unshown_words() const;
 
+  // Whether page `index` is plain: its contents show text and set black as
+  // the colour, and nothing else (no painted path, image, shading, form,
+  // ExtGState, other colour or annotation). On such a page the only ways to
+  // hide a word are to draw it invisibly (rendering mode 3), clip it away or
+  // make it too small to see, and it is black on white, so a 1 bpp render
+  // shows it faithfully: EveryWordShows on that render then tells that no
+  // word is hidden without the comparison render HiddenWords makes.
+  bool PlainText(int index) const;
+
  private:
   struct Impl;
   explicit HiddenTextProbe(std::unique_ptr<Impl> impl);
@@ -80,5 +89,14 @@ class HiddenTextProbe {
 // size, 32 bpp): any pixel inside it whose colour changed by more than a
 // reader could notice.
 bool InkDiffers(const Raster& with_text, const Raster& without_text, const Box& box);
+
+// Words shorter than this (points) count as not shown by EveryWordShows.
+inline constexpr double kSmallestShownPt = 2.0;
+
+// Whether every word of `page` is at least kSmallestShownPt tall and puts ink
+// (a set pixel) inside its box on `render`, a 1 bpp render of the page
+// (PdfDocument::Pixels::kBilevel). False for any other render. A plain page
+// (HiddenTextProbe::PlainText) for which this holds has no hidden words.
+bool EveryWordShows(const Page& page, const Raster& render);
 
 }  // namespace redact

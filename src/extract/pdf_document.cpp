@@ -45,10 +45,14 @@ void SilencePoppler() {
 
 int RotationDegrees(poppler::page::orientation_enum orientation) {
   switch (orientation) {
-    case poppler::page::landscape: return 90;
-    case poppler::page::upside_down: return 180;
-    case poppler::page::seascape: return 270;
-    case poppler::page::portrait: return 0;
+    case poppler::page::landscape:
+      return 90;
+    case poppler::page::upside_down:
+      return 180;
+    case poppler::page::seascape:
+      return 270;
+    case poppler::page::portrait:
+      return 0;
   }
   return 0;
 }
@@ -108,6 +112,43 @@ Result<Raster> GreyToRaster(const char* rows, int width, int height, std::size_t
   return Raster{std::move(pix), dpi};
 }
 
+// Splash's 1 bpp rows are bytes, most significant bit first, 1 = paper;
+// Leptonica's are 32-bit words in native order with 1 = ink. Rows are copied
+// inverted, the bits past the width cleared, and the words swapped.
+Result<Raster> BilevelToRaster(const char* rows, int width, int height, std::size_t row_bytes,
+                               int dpi) {
+  Result<PixPtr> made = NewPix(width, height, 1, dpi);
+  if (!made) return made.error();
+  PixPtr pix = std::move(*made);
+  l_uint32* data = pixGetData(pix.get());
+  const int wpl = pixGetWpl(pix.get());
+  const std::size_t bytes = (static_cast<std::size_t>(width) + 7) / 8;
+  const auto tail = static_cast<unsigned char>(width % 8 == 0 ? 0xFF : 0xFF << (8 - width % 8));
+  for (int y = 0; y < height; ++y) {
+    auto* out = reinterpret_cast<unsigned char*>(data + static_cast<std::size_t>(y) * wpl);
+    const auto* in = reinterpret_cast<const unsigned char*>(rows) + y * row_bytes;
+    for (std::size_t i = 0; i < bytes; ++i) out[i] = static_cast<unsigned char>(~in[i]);
+    out[bytes - 1] &= tail;
+    std::memset(out + bytes, 0, static_cast<std::size_t>(wpl) * 4 - bytes);
+  }
+  pixEndianByteSwap(pix.get());
+  return Raster{std::move(pix), dpi};
+}
+
+// Hands a rendered bitmap of `pixels` to the matching converter.
+Result<Raster> ToRaster(PdfDocument::Pixels pixels, const char* rows, int width, int height,
+                        std::size_t row_bytes, int dpi) {
+  switch (pixels) {
+    case PdfDocument::Pixels::kGrey:
+      return GreyToRaster(rows, width, height, row_bytes, dpi);
+    case PdfDocument::Pixels::kBilevel:
+      return BilevelToRaster(rows, width, height, row_bytes, dpi);
+    case PdfDocument::Pixels::kColour:
+      break;
+  }
+  return ColourToRaster(rows, width, height, row_bytes, dpi);
+}
+
 }  // namespace
 
 // Poppler reads the PDF in place (load_from_raw_data does not copy), so the
@@ -123,12 +164,12 @@ struct PdfDocument::Impl {
   // are destroyed first. core_failed: the core would not open; poppler-cpp's
   // renderer is used instead.
   std::unique_ptr<PDFDoc> core;
-  std::unique_ptr<SplashOutputDev> colour_device, grey_device;
+  std::unique_ptr<SplashOutputDev> devices[3];  // by Pixels
   bool core_failed = false;
 
-  // The device for `grey` or colour pixels, started on the core document;
-  // null when the core cannot be opened.
-  SplashOutputDev* Device(bool grey) {
+  // The device for `pixels`, started on the core document; null when the core
+  // cannot be opened.
+  SplashOutputDev* Device(Pixels pixels) {
     if (core_failed) return nullptr;
     if (!core) {
       const std::optional<GooString> pw =
@@ -143,15 +184,18 @@ struct PdfDocument::Impl {
         return nullptr;
       }
     }
-    std::unique_ptr<SplashOutputDev>& device = grey ? grey_device : colour_device;
+    std::unique_ptr<SplashOutputDev>& device = devices[static_cast<int>(pixels)];
     if (!device) {
       SplashColor paper;
       paper[0] = paper[1] = paper[2] = 0xFF;
       paper[3] = 0;
-      device = std::make_unique<SplashOutputDev>(grey ? splashModeMono8 : splashModeXBGR8, 4, false,
-                                                 paper, true);
-      device->setFontAntialias(true);
-      device->setVectorAntialias(true);
+      const bool bilevel = pixels == Pixels::kBilevel;
+      const SplashColorMode mode = bilevel                   ? splashModeMono1
+                                   : pixels == Pixels::kGrey ? splashModeMono8
+                                                             : splashModeXBGR8;
+      device = std::make_unique<SplashOutputDev>(mode, bilevel ? 1 : 4, false, paper, true);
+      device->setFontAntialias(!bilevel);
+      device->setVectorAntialias(!bilevel);
       device->setFreeTypeHinting(true, false);
       device->startDoc(core.get());
     }
@@ -194,8 +238,8 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::Open(std::string bytes,
     return MakeError(ErrorKind::kUnreadable, "not a PDF or damaged beyond repair");
   }
   if (impl->document->is_locked()) {
-    return MakeError(ErrorKind::kEncrypted, password.empty() ? "encrypted: give --password"
-                                                             : "encrypted: wrong password");
+    return MakeError(ErrorKind::kEncrypted,
+                     password.empty() ? "encrypted: give --password" : "encrypted: wrong password");
   }
   if (impl->document->pages() <= 0) {
     return MakeError(ErrorKind::kUnreadable, "the PDF has no pages");
@@ -273,8 +317,7 @@ Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels,
                          " dpi, over the limit of " + std::to_string(max_pixels));
   }
 
-  const bool grey = pixels == Pixels::kGrey;
-  if (SplashOutputDev* device = impl_->Device(grey);
+  if (SplashOutputDev* device = impl_->Device(pixels);
       device != nullptr && index < impl_->core->getNumPages()) {
     impl_->core->displayPageSlice(device, index + 1, dpi, dpi, 0, false, true, false, -1, -1, -1,
                                   -1);
@@ -285,15 +328,17 @@ Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels,
     }
     const char* rows = reinterpret_cast<const char*>(bitmap->getDataPtr());
     const auto row_bytes = static_cast<std::size_t>(bitmap->getRowSize());
-    return grey ? GreyToRaster(rows, bitmap->getWidth(), bitmap->getHeight(), row_bytes, dpi)
-                : ColourToRaster(rows, bitmap->getWidth(), bitmap->getHeight(), row_bytes, dpi);
+    return ToRaster(pixels, rows, bitmap->getWidth(), bitmap->getHeight(), row_bytes, dpi);
   }
 
   poppler::page_renderer renderer;
   renderer.set_render_hints(poppler::page_renderer::antialiasing |
                             poppler::page_renderer::text_antialiasing |
                             poppler::page_renderer::text_hinting);
-  renderer.set_image_format(grey ? poppler::image::format_gray8 : poppler::image::format_argb32);
+  // poppler-cpp has a 1 bpp format but no way to turn anti-aliasing off for
+  // it; a bilevel page falls back to grey, thresholded.
+  const bool colour = pixels == Pixels::kColour;
+  renderer.set_image_format(colour ? poppler::image::format_argb32 : poppler::image::format_gray8);
   renderer.set_paper_color(0xFFFFFFFFu);
   const poppler::image image = renderer.render_page(&source, dpi, dpi);
   if (!image.is_valid() || image.width() <= 0 || image.height() <= 0) {
@@ -302,8 +347,13 @@ Result<Raster> PdfDocument::RenderPage(int index, int dpi, long long max_pixels,
   }
   const char* rows = image.const_data();
   const auto row_bytes = static_cast<std::size_t>(image.bytes_per_row());
-  return grey ? GreyToRaster(rows, image.width(), image.height(), row_bytes, dpi)
-              : ColourToRaster(rows, image.width(), image.height(), row_bytes, dpi);
+  if (colour) return ColourToRaster(rows, image.width(), image.height(), row_bytes, dpi);
+  Result<Raster> grey = GreyToRaster(rows, image.width(), image.height(), row_bytes, dpi);
+  if (!grey || pixels != Pixels::kBilevel) return grey;
+  PixPtr bilevel(pixThresholdToBinary(grey->pix.get(), 128));
+  if (!bilevel)
+    return MakeError(ErrorKind::kLimit, "cannot threshold page " + std::to_string(index + 1));
+  return Raster{std::move(bilevel), dpi};
 }
 
 Result<bool> PdfDocument::ShowsColour(int index) const {

@@ -63,12 +63,15 @@ class PdfDocument {
   // for an index out of range.
   Result<Page> ExtractPage(int index) const;
 
-  // How RenderPage makes its pixels: 32 bpp RGB, or 8 bpp grey (a quarter of
-  // the bytes, and quicker to render, for a page that ShowsColour says is grey).
-  enum class Pixels { kColour, kGrey };
+  // How RenderPage makes its pixels: 32 bpp RGB; 8 bpp grey (a quarter of the
+  // bytes, and quicker to render, for a page that ShowsColour says is grey); or
+  // 1 bpp black and white (1 = ink, as Leptonica has it), drawn without
+  // anti-aliasing, for a page of plain text at a resolution where its glyphs
+  // stay crisp (300 dpi): a 32nd of the bytes of colour.
+  enum class Pixels { kColour, kGrey, kBilevel };
 
-  // Renders page `index` at `dpi` (32 bpp RGB or 8 bpp grey as `pixels` says),
-  // white background, rotation applied, CropBox only, antialiased; the PIX
+  // Renders page `index` at `dpi` (as `pixels` says), white background,
+  // rotation applied, CropBox only, antialiased except kBilevel; the PIX
   // records `dpi` as its resolution. Fails with kLimit ("page N is W x H pixels
   // at D dpi, over the limit of M") if the image would exceed `max_pixels`
   // (checked before anything is allocated), kConfig if dpi <= 0, kUnreadable

@@ -46,6 +46,10 @@ struct PageWork {
   int ocr_rotation = 0;
   // Whether the page shows colour, when a probe render already told.
   std::optional<bool> colour;
+  // A plain page (HiddenTextProbe::PlainText) read without a probe render: all
+  // its words are taken as shown and its text layer as complete, which
+  // RedactedPage confirms on the page's 1 bpp render (see Plainness).
+  bool plain = false;
   // The output image when it was already made for OCR (and fitted the budget).
   std::optional<Raster> image;
   // What the words are: a page as displayed; the text of a page that a reader
@@ -170,12 +174,15 @@ class PageProbe {
 
 // Whether page `index` of a PDF is OCRed whole (see extract/ocr_selection.h;
 // and extract/unread_regions.h: a page whose glyphs mostly do not decode).
-bool WantsOcr(const PdfDocument& pdf, int index, const Page& page, OcrMode mode,
-              PageProbe& shown, const PageDrawing* drawing) {
+bool WantsOcr(const PdfDocument& pdf, int index, const Page& page, OcrMode mode, PageProbe& shown,
+              const PageDrawing* drawing) {
   switch (mode) {
-    case OcrMode::kNever: return false;
-    case OcrMode::kAlways: return true;
-    case OcrMode::kAuto: break;
+    case OcrMode::kNever:
+      return false;
+    case OcrMode::kAlways:
+      return true;
+    case OcrMode::kAuto:
+      break;
   }
   if (page.words.empty()) return true;
   if (drawing && drawing->TextUndecodable()) return true;
@@ -196,8 +203,10 @@ void AddHidden(PageWork& work, std::vector<Word> words, const std::string& place
 
 // Moves the words of a PDF page that a reader cannot see into work.hidden
 // (extract/hidden_text.h), and adds there the annotation and form texts that
-// the page does not show (extract/annotations.h).
-void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work, PageProbe& shown_page) {
+// the page does not show (extract/annotations.h). Drawn words are judged on
+// the probe render unless the page is `plain` (confirmed later instead).
+void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work, PageProbe& shown_page,
+                    bool plain) {
   work.hidden.number = work.page.number;
   work.hidden.width = work.page.width;
   work.hidden.height = work.page.height;
@@ -217,11 +226,11 @@ void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work, PagePr
   }
   if (!doc.hidden) return;
   AddHidden(work, doc.hidden->UnshownWords(index, work.page), "");
-  if (work.page.words.empty()) return;
+  if (work.page.words.empty() || plain) return;
   const Raster* render = shown_page.Get();
-  const std::vector<bool> hidden =
-      render ? doc.hidden->HiddenWords(*render, index, work.page, shown)
-             : doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown);
+  const std::vector<bool> hidden = render
+                                       ? doc.hidden->HiddenWords(*render, index, work.page, shown)
+                                       : doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown);
   std::vector<Word> visible, invisible;
   for (size_t i = 0; i < work.page.words.size(); ++i) {
     Word& w = work.page.words[i];
@@ -309,23 +318,36 @@ Page ImagePage(int index, const Raster& image) {
   return page;
 }
 
+// Whether page `index` may skip the probe render as plain (PageWork::plain):
+// it only shows text in black, has words, and none of its glyphs fail to
+// decode. `trust_plain` false (scan, or a document redone) never does.
+bool Plain(const OpenedDocument& doc, int index, const Page& page, const PipelineOptions& options,
+           const PageDrawing* drawing, bool trust_plain) {
+  return trust_plain && options.ocr != OcrMode::kAlways && doc.hidden &&
+         doc.hidden->PlainText(index) && !page.words.empty() &&
+         (drawing == nullptr || (!drawing->TextUndecodable() && drawing->UnreadRegions().empty()));
+}
+
 // Page `index` with its words: from the text layer, or from OCR.
 Result<std::unique_ptr<PageWork>> ReadPage(const OpenedDocument& doc, int index,
                                            const PipelineOptions& options, LazyOcrEngine& ocr,
-                                           std::atomic<long long>& image_budget) {
+                                           std::atomic<long long>& image_budget, bool trust_plain) {
   auto work = std::make_unique<PageWork>();
   if (doc.pdf) {
     Result<Page> page = doc.pdf->ExtractPage(index);
     if (!page) return page.error();
     work->page = std::move(*page);
-    PageProbe probe(*doc.pdf, index);
-    SetAsideHidden(doc, index, *work, probe);
     std::optional<PageDrawing> drawing;
     if (doc.drawings) {
       if (Result<PageDrawing> d = doc.drawings->Read(index)) drawing = std::move(*d);
     }
-    const bool ocr_page = WantsOcr(*doc.pdf, index, work->page, options.ocr, probe,
-                                   drawing ? &*drawing : nullptr);
+    work->plain =
+        Plain(doc, index, work->page, options, drawing ? &*drawing : nullptr, trust_plain);
+    PageProbe probe(*doc.pdf, index);
+    SetAsideHidden(doc, index, *work, probe, work->plain);
+    if (work->plain) return work;
+    const bool ocr_page =
+        WantsOcr(*doc.pdf, index, work->page, options.ocr, probe, drawing ? &*drawing : nullptr);
     work->colour = probe.Colour();
     if (ocr_page) {
       Result<Raster> image = doc.pdf->RenderPage(index, options.ocr_dpi, options.max_page_pixels);
@@ -534,12 +556,13 @@ struct PageResults {
 // `image_budget` bytes.
 Result<PageWorks> ExtractAndDetect(PageCrew& crew, const OpenedDocument& doc,
                                    const PipelineOptions& options, const RuleSet& rules,
-                                   long long image_budget) {
+                                   long long image_budget, bool trust_plain) {
   const int n = doc.page_count();
   std::atomic<long long> budget{image_budget};
   PageResults<std::unique_ptr<PageWork>> read(n);
   crew.ForEach(0, n, [&](PageCrew::Member& m, int i) {
-    Result<std::unique_ptr<PageWork>> page = ReadPage(*m.doc, i, options, *m.ocr, budget);
+    Result<std::unique_ptr<PageWork>> page =
+        ReadPage(*m.doc, i, options, *m.ocr, budget, trust_plain);
     if (!page) {
       read.errors[static_cast<size_t>(i)] = page.error();
       return false;
@@ -588,8 +611,8 @@ void ApplyDecisions(PageWorks& works, const PipelineOptions& options,
   for (auto& work : works) {
     for (Finding& f : work->findings) {
       if (f.action != Action::kFlag) continue;
-      std::optional<Action> decided = options.decisions->For(
-          doc_sha256, f.page, f.rule_id, HmacDigest(options.hmac_key, f.text));
+      std::optional<Action> decided = options.decisions->For(doc_sha256, f.page, f.rule_id,
+                                                             HmacDigest(options.hmac_key, f.text));
       if (decided) f.action = *decided;
     }
   }
@@ -690,8 +713,9 @@ Result<Raster> OutputImage(const OpenedDocument& doc, int index, PageWork& work,
     Result<bool> colour = work.colour ? *work.colour : doc.pdf->ShowsColour(index);
     if (colour && !*colour) pixels = PdfDocument::Pixels::kGrey;
   }
-  Result<Raster> image = doc.image ? doc.image->Page(index)
-                                   : doc.pdf->RenderPage(index, dpi, options.max_page_pixels, pixels);
+  Result<Raster> image = doc.image
+                             ? doc.image->Page(index)
+                             : doc.pdf->RenderPage(index, dpi, options.max_page_pixels, pixels);
   if (image) TurnUpright(work, *image);
   return image;
 }
@@ -712,25 +736,54 @@ std::vector<Finding> BurntFindings(const PageWorks& works, const PageWork& page)
   return findings;
 }
 
+// The output image of a plain page (PageWork::plain): a 1 bpp render at the
+// resolution text pages are written at, drawn directly instead of made from a
+// grey render; nullopt if the render shows the page is not what it seemed (a
+// word without ink, too small to see, or ink the words do not account for).
+Result<std::optional<Raster>> PlainImage(const PdfDocument& pdf, int index, const PageWork& work,
+                                         const PipelineOptions& options) {
+  Result<Raster> image = pdf.RenderPage(index, TextPageDpi(options.dpi), options.max_page_pixels,
+                                        PdfDocument::Pixels::kBilevel);
+  if (!image) return image.error();
+  if (!EveryWordShows(work.page, *image) || TextLayerMissesInk(work.page, *image)) {
+    return std::optional<Raster>();
+  }
+  return std::optional<Raster>(std::move(*image));
+}
+
 // Renders, burns and encodes page `index` (the costly part of writing it).
-Result<EncodedPage> RedactedPage(PageCrew::Member& m, const PageWorks& works, int index,
-                                 const PipelineOptions& options) {
+// nullopt: a plain page was not plain after all (PlainImage).
+Result<std::optional<EncodedPage>> RedactedPage(PageCrew::Member& m, const PageWorks& works,
+                                                int index, const PipelineOptions& options) {
   PageWork& work = *works[static_cast<size_t>(index)];
-  Result<Raster> image = OutputImage(*m.doc, index, work, options);
+  Result<Raster> image = MakeError(ErrorKind::kInternal, "no page image");
+  if (work.plain) {
+    Result<std::optional<Raster>> plain = PlainImage(*m.doc->pdf, index, work, options);
+    if (!plain) return plain.error();
+    if (!*plain) return std::optional<EncodedPage>();
+    image = std::move(**plain);
+  } else {
+    image = OutputImage(*m.doc, index, work, options);
+  }
   if (!image) return image.error();
   const std::vector<Finding> findings = BurntFindings(works, work);
   RedactionPlan plan = work.source == WordSource::kOcr || work.ocr_regions > 0
                            ? PlanPage(work.page, findings, options.labels, kOcrPaddingPt)
                            : PlanPage(work.page, findings, options.labels);
   if (Status burnt = BurnBoxes(*image, plan, &m.fonts); !burnt) return burnt.error();
-  return EncodePage(*image, work.page.width, work.page.height, plan.KeptWords(work.page));
+  Result<EncodedPage> encoded =
+      EncodePage(*image, work.page.width, work.page.height, plan.KeptWords(work.page));
+  if (!encoded) return encoded.error();
+  return std::optional<EncodedPage>(std::move(*encoded));
 }
 
 // Writes every page of a PDF or image input. Pages are rendered, burnt and
 // encoded on the crew a window at a time and added to the writer in page
-// order, so only a window of page images is ever in memory.
-Result<std::string> WriteRedactedPdf(PageCrew& crew, PageWorks& works,
-                                     const PipelineOptions& options) {
+// order, so only a window of page images is ever in memory. nullopt: a plain
+// page was not plain after all, and the document must be redone without
+// trusting plain pages.
+Result<std::optional<std::string>> WriteRedactedPdf(PageCrew& crew, PageWorks& works,
+                                                    const PipelineOptions& options) {
   int pages = 0;
   while (pages < static_cast<int>(works.size()) && works[pages]->kind == PageWork::Kind::kPage) {
     ++pages;
@@ -740,23 +793,31 @@ Result<std::string> WriteRedactedPdf(PageCrew& crew, PageWorks& works,
   for (int first = 0; first < pages; first += window) {
     const int last = std::min(pages, first + window);
     PageResults<std::optional<EncodedPage>> encoded(last - first);
+    std::atomic<bool> not_plain{false};
     crew.ForEach(first, last, [&](PageCrew::Member& m, int i) {
       const size_t slot = static_cast<size_t>(i - first);
-      Result<EncodedPage> page = RedactedPage(m, works, i, options);
+      Result<std::optional<EncodedPage>> page = RedactedPage(m, works, i, options);
       if (!page) {
         encoded.errors[slot] = page.error();
+        return false;
+      }
+      if (!*page) {
+        not_plain = true;
         return false;
       }
       encoded.items[slot] = std::move(*page);
       return true;
     });
+    if (not_plain) return std::optional<std::string>();
     if (std::optional<Error> error = encoded.First()) return *error;
     for (std::optional<EncodedPage>& page : encoded.items) {
       if (Status added = writer.AddEncodedPage(*page); !added) return added.error();
       page.reset();
     }
   }
-  return writer.Finish();
+  Result<std::string> pdf = writer.Finish();
+  if (!pdf) return pdf.error();
+  return std::optional<std::string>(std::move(*pdf));
 }
 
 DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
@@ -766,7 +827,7 @@ DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
   const bool image = outcome.kind == InputKind::kPng || outcome.kind == InputKind::kJpeg ||
                      outcome.kind == InputKind::kTiff;
   outcome.status = error.kind == ErrorKind::kUnsupported && !image ? DocumentStatus::kSkipped
-                                                                    : DocumentStatus::kFailed;
+                                                                   : DocumentStatus::kFailed;
   outcome.error = std::move(error);
   outcome.pdf.reset();
   outcome.text.clear();
@@ -779,7 +840,7 @@ DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
 Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& options,
                          const RuleSet& rules, LazyOcrEngine& ocr, long long image_budget,
                          DocumentOutcome& outcome, OpenedDocument& doc,
-                         std::unique_ptr<PageCrew>& crew) {
+                         std::unique_ptr<PageCrew>& crew, bool trust_plain) {
   outcome.doc_sha256 = Sha256Hex(bytes);
   outcome.kind = SniffInput(std::string_view(bytes).substr(0, 4096));
   Result<OpenedDocument> opened = Open(bytes, options);
@@ -796,7 +857,7 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
                                             std::to_string(options.max_pages));
   }
   crew = std::make_unique<PageCrew>(bytes, doc, options, ocr);
-  Result<PageWorks> works = ExtractAndDetect(*crew, doc, options, rules, image_budget);
+  Result<PageWorks> works = ExtractAndDetect(*crew, doc, options, rules, image_budget, trust_plain);
   if (!works) return works.error();
   ApplyDecisions(*works, options, outcome.doc_sha256);
   RedactEveryOccurrence(*works);
@@ -826,9 +887,12 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
 
 const char* DocumentStatusName(DocumentStatus status) {
   switch (status) {
-    case DocumentStatus::kRedacted: return "redacted";
-    case DocumentStatus::kFailed: return "failed";
-    case DocumentStatus::kSkipped: return "skipped";
+    case DocumentStatus::kRedacted:
+      return "redacted";
+    case DocumentStatus::kFailed:
+      return "failed";
+    case DocumentStatus::kSkipped:
+      return "skipped";
   }
   return "failed";
 }
@@ -840,30 +904,39 @@ DocumentOutcome ScanDocument(const std::string& bytes, const PipelineOptions& op
   LazyOcrEngine own(options.ocr_language);
   std::unique_ptr<PageCrew> crew;  // destroyed before doc, which it points to
   // Nothing is written, so no image is kept.
+  // Every page judged on its probe render: nothing is rendered later to
+  // confirm a plain page.
   Result<PageWorks> works =
-      Detect(bytes, options, rules, ocr ? *ocr : own, 0, outcome, doc, crew);
+      Detect(bytes, options, rules, ocr ? *ocr : own, 0, outcome, doc, crew, false);
   if (!works) return Fail(std::move(outcome), works.error());
   outcome.status = DocumentStatus::kRedacted;
   return outcome;
 }
 
-DocumentOutcome ProcessDocument(const std::string& bytes, const PipelineOptions& options,
-                                const RuleSet& rules, LazyOcrEngine* ocr) {
+namespace {
+
+// ProcessDocument, trusting plain pages (PageWork::plain) or not; nullopt when
+// a plain page turned out not to be, so the document must be redone without.
+std::optional<DocumentOutcome> Process(const std::string& bytes, const PipelineOptions& options,
+                                       const RuleSet& rules, LazyOcrEngine* ocr, bool trust_plain) {
   DocumentOutcome outcome;
   OpenedDocument doc;
   LazyOcrEngine own(options.ocr_language);
   std::unique_ptr<PageCrew> crew;  // destroyed before doc, which it points to
-  Result<PageWorks> works =
-      Detect(bytes, options, rules, ocr ? *ocr : own, kKeptImageBytes, outcome, doc, crew);
+  Result<PageWorks> works = Detect(bytes, options, rules, ocr ? *ocr : own, kKeptImageBytes,
+                                   outcome, doc, crew, trust_plain);
   if (!works) return Fail(std::move(outcome), works.error());
 
   outcome.text = RedactedText(*works, options.labels);
   std::vector<std::string> redacted = RedactedStrings(*works);
   if (doc.pdf || doc.image) {
-    Result<std::string> pdf = WriteRedactedPdf(*crew, *works, options);
+    Result<std::optional<std::string>> pdf = WriteRedactedPdf(*crew, *works, options);
     if (!pdf) return Fail(std::move(outcome), pdf.error());
-    if (Status ok = VerifyRedactedPdf(*pdf, redacted); !ok) return Fail(std::move(outcome), ok.error());
-    outcome.pdf = std::move(*pdf);
+    if (!*pdf) return std::nullopt;
+    if (Status ok = VerifyRedactedPdf(**pdf, redacted); !ok) {
+      return Fail(std::move(outcome), ok.error());
+    }
+    outcome.pdf = std::move(**pdf);
   }
   if (Status ok = VerifyRedactedText(outcome.text, redacted); !ok) {
     return Fail(std::move(outcome), ok.error());
@@ -871,6 +944,16 @@ DocumentOutcome ProcessDocument(const std::string& bytes, const PipelineOptions&
   outcome.verified = true;
   outcome.status = DocumentStatus::kRedacted;
   return outcome;
+}
+
+}  // namespace
+
+DocumentOutcome ProcessDocument(const std::string& bytes, const PipelineOptions& options,
+                                const RuleSet& rules, LazyOcrEngine* ocr) {
+  if (std::optional<DocumentOutcome> fast = Process(bytes, options, rules, ocr, true)) {
+    return std::move(*fast);
+  }
+  return std::move(*Process(bytes, options, rules, ocr, false));
 }
 
 }  // namespace redact

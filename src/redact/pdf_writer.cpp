@@ -3,16 +3,15 @@
 // qpdf 11: use std::shared_ptr, not the deprecated PointerHolder.
 #define POINTERHOLDER_TRANSITION 4
 
+#include <algorithm>
+#include <charconv>
+#include <exception>
+#include <optional>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
-
-#include <algorithm>
-#include <charconv>
-#include <exception>
-#include <optional>
 
 #include "redact/win_ansi.h"
 
@@ -161,7 +160,7 @@ constexpr int kJpegQuality = 75;
 PixPtr TextToBilevel(PIX* pix, int dpi) {
   PixPtr grey(pixGetDepth(pix) == 8 ? pixClone(pix) : pixConvertRGBToLuminance(pix));
   if (!grey) return nullptr;
-  if (dpi > 0 && dpi * 2 <= kBilevelDpi + kBilevelDpi / 2) {
+  if (dpi > 0 && TextPageDpi(dpi) == 2 * dpi) {
     return PixPtr(pixScaleGray2xLIThresh(grey.get(), kInkThreshold));
   }
   return PixPtr(pixThresholdToBinary(grey.get(), kInkThreshold));
@@ -244,7 +243,8 @@ std::optional<ImageStream> Compress(PIX* pix, int codec) {
   out.height = pixGetHeight(pix);
   if (codec == L_FLATE_ENCODE) {
     L_COMP_DATA* raw = nullptr;  // Leptonica's Flate path works in memory
-    if (pixGenerateCIData(pix, L_FLATE_ENCODE, 0, 0, &raw) != 0 || raw == nullptr) return std::nullopt;
+    if (pixGenerateCIData(pix, L_FLATE_ENCODE, 0, 0, &raw) != 0 || raw == nullptr)
+      return std::nullopt;
     CompDataPtr cid(raw);
     out.data.assign(reinterpret_cast<const char*>(cid->datacomp), cid->nbytescomp);
     out.spp = cid->spp;
@@ -272,9 +272,12 @@ std::optional<ImageStream> Compress(PIX* pix, int codec) {
 
 const char* FilterName(int codec) {
   switch (codec) {
-    case L_G4_ENCODE: return "/CCITTFaxDecode";
-    case L_JPEG_ENCODE: return "/DCTDecode";
-    default: return "/FlateDecode";
+    case L_G4_ENCODE:
+      return "/CCITTFaxDecode";
+    case L_JPEG_ENCODE:
+      return "/DCTDecode";
+    default:
+      return "/FlateDecode";
   }
 }
 
@@ -302,6 +305,11 @@ std::string Contents(double width_pt, double height_pt, const std::vector<const 
 
 }  // namespace
 
+int TextPageDpi(int render_dpi) {
+  return render_dpi > 0 && render_dpi * 2 <= kBilevelDpi + kBilevelDpi / 2 ? 2 * render_dpi
+                                                                           : render_dpi;
+}
+
 Result<EncodedPage> EncodePage(const Raster& image, double width_pt, double height_pt,
                                const std::vector<const Word*>& words, PageEncoding encoding) {
   if (!image.pix) return MakeError(ErrorKind::kInternal, "no page image to write");
@@ -323,7 +331,8 @@ Result<EncodedPage> EncodePage(const Raster& image, double width_pt, double heig
   try {
     page.contents = Contents(width_pt, height_pt, words);
   } catch (const std::exception& e) {
-    return MakeError(ErrorKind::kInternal, std::string("could not build the page text: ") + e.what());
+    return MakeError(ErrorKind::kInternal,
+                     std::string("could not build the page text: ") + e.what());
   }
   page.has_text = page.contents.find("BT 3 Tr") != std::string::npos;
   page.width_pt = width_pt;
@@ -376,18 +385,17 @@ Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
     dict.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
     dict.replaceKey("/Width", QPDFObjectHandle::newInteger(encoded.width));
     dict.replaceKey("/Height", QPDFObjectHandle::newInteger(encoded.height));
-    dict.replaceKey("/ColorSpace",
-                    QPDFObjectHandle::newName(encoded.components == 3 ? "/DeviceRGB" : "/DeviceGray"));
+    dict.replaceKey("/ColorSpace", QPDFObjectHandle::newName(
+                                       encoded.components == 3 ? "/DeviceRGB" : "/DeviceGray"));
     dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(encoded.bits));
     QPDFObjectHandle parms = QPDFObjectHandle::newNull();
     if (encoded.filter == "/CCITTFaxDecode") {
       parms = QPDFObjectHandle::parse("<< /K -1 /Columns " + std::to_string(encoded.width) +
                                       " /Rows " + std::to_string(encoded.height) + " >>");
     } else if (encoded.predictor) {
-      parms = QPDFObjectHandle::parse("<< /Predictor 15 /Colors " +
-                                      std::to_string(encoded.components) + " /BitsPerComponent " +
-                                      std::to_string(encoded.bits) + " /Columns " +
-                                      std::to_string(encoded.width) + " >>");
+      parms = QPDFObjectHandle::parse(
+          "<< /Predictor 15 /Colors " + std::to_string(encoded.components) + " /BitsPerComponent " +
+          std::to_string(encoded.bits) + " /Columns " + std::to_string(encoded.width) + " >>");
     }
     xobject.replaceStreamData(encoded.image, QPDFObjectHandle::newName(encoded.filter), parms);
     QPDFObjectHandle resources = QPDFObjectHandle::newDictionary();
@@ -407,7 +415,8 @@ Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
     QPDFPageDocumentHelper(pdf).addPage(QPDFPageObjectHelper(page), false);
     ++impl_->pages;
   } catch (const std::exception& e) {
-    return MakeError(ErrorKind::kInternal, std::string("could not build the output page: ") + e.what());
+    return MakeError(ErrorKind::kInternal,
+                     std::string("could not build the output page: ") + e.what());
   }
   return OkStatus();
 }
@@ -428,7 +437,8 @@ Result<std::string> RedactedPdfWriter::Finish() {
     std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
     return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
   } catch (const std::exception& e) {
-    return MakeError(ErrorKind::kInternal, std::string("could not write the output PDF: ") + e.what());
+    return MakeError(ErrorKind::kInternal,
+                     std::string("could not write the output PDF: ") + e.what());
   }
 }
 

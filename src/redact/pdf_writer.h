@@ -43,16 +43,22 @@ enum class PageEncoding {
 // depends on nothing but its arguments, so pages may be encoded on several
 // threads at once and then added to the writer in page order.
 struct EncodedPage {
-  std::string image;             // compressed image data
-  std::string filter;            // its PDF filter: /CCITTFaxDecode, /DCTDecode, /FlateDecode
-  int width = 0, height = 0;     // pixels
-  int components = 1;            // 1 grey, 3 RGB
-  int bits = 8;                  // bits per component
-  bool predictor = false;        // Flate with PNG predictors
-  std::string contents;          // the page's content stream (unencoded)
-  bool has_text = false;         // contents use the font /F1
+  std::string image;          // compressed image data
+  std::string filter;         // its PDF filter: /CCITTFaxDecode, /DCTDecode, /FlateDecode
+  int width = 0, height = 0;  // pixels
+  int components = 1;         // 1 grey, 3 RGB
+  int bits = 8;               // bits per component
+  bool predictor = false;     // Flate with PNG predictors
+  std::string contents;       // the page's content stream (unencoded)
+  bool has_text = false;      // contents use the font /F1
   double width_pt = 0, height_pt = 0;
 };
+
+// The resolution a text page rendered at `render_dpi` is written at as 1 bpp:
+// double a render below 225 dpi (150 -> 300), the render's own above. A page
+// known to be plain text may be rendered 1 bpp at this resolution directly
+// (PdfDocument::Pixels::kBilevel), which EncodePage then writes as it is.
+int TextPageDpi(int render_dpi);
 
 // Encodes a page of `width_pt` x `height_pt` points showing `image` (scaled to
 // fill it) and the invisible `words` (boxes in points, top-left origin), the

@@ -39,10 +39,14 @@ constexpr Box kMarkerUnrotated{100, 100 - 0.718 * 24, 100 + 4.278 * 24, 100 + 0.
 // The box `b` of the unrotated page as seen after turning the page clockwise.
 Box Rotated(const Box& b, int degrees) {
   switch (degrees) {
-    case 90: return {kH - b.y1, b.x0, kH - b.y0, b.x1};
-    case 180: return {kW - b.x1, kH - b.y1, kW - b.x0, kH - b.y0};
-    case 270: return {b.y0, kW - b.x1, b.y1, kW - b.x0};
-    default: return b;
+    case 90:
+      return {kH - b.y1, b.x0, kH - b.y0, b.x1};
+    case 180:
+      return {kW - b.x1, kH - b.y1, kW - b.x0, kH - b.y0};
+    case 270:
+      return {b.y0, kW - b.x1, b.y1, kW - b.x0};
+    default:
+      return b;
   }
 }
 
@@ -66,9 +70,7 @@ int DarkPixelsIn(PIX* pix, const Box& box, int dpi, int pad = 1) {
   return dark;
 }
 
-int DarkPixels(PIX* pix) {
-  return DarkPixelsIn(pix, {0, 0, 1e6, 1e6}, 72, 0);
-}
+int DarkPixels(PIX* pix) { return DarkPixelsIn(pix, {0, 0, 1e6, 1e6}, 72, 0); }
 
 struct GeometryCase {
   const char* file;
@@ -125,19 +127,17 @@ TEST_P(PdfGeometry, WordBoxesFallOnTheirRenderedPixels) {
   EXPECT_GE(inside, total * 0.99) << c.file;
 }
 
-INSTANTIATE_TEST_SUITE_P(RotatedAndCropped, PdfGeometry,
-                         testing::Values(GeometryCase{"marker.pdf", 0},
-                                         GeometryCase{"rotate-90.pdf", 90},
-                                         GeometryCase{"rotate-180.pdf", 180},
-                                         GeometryCase{"rotate-270.pdf", 270},
-                                         GeometryCase{"cropped.pdf", 0},
-                                         GeometryCase{"cropped-rotate-90.pdf", 90}),
-                         [](const testing::TestParamInfo<GeometryCase>& info) {
-                           std::string name = info.param.file;
-                           name = name.substr(0, name.size() - 4);
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    RotatedAndCropped, PdfGeometry,
+    testing::Values(GeometryCase{"marker.pdf", 0}, GeometryCase{"rotate-90.pdf", 90},
+                    GeometryCase{"rotate-180.pdf", 180}, GeometryCase{"rotate-270.pdf", 270},
+                    GeometryCase{"cropped.pdf", 0}, GeometryCase{"cropped-rotate-90.pdf", 90}),
+    [](const testing::TestParamInfo<GeometryCase>& info) {
+      std::string name = info.param.file;
+      name = name.substr(0, name.size() - 4);
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
 
 TEST(PdfDocument, WordsOfALineInOrderWithLineEnds) {
   auto doc = OpenOrDie(TestPdf("rotate-270.pdf"));
@@ -187,10 +187,10 @@ TEST(PdfDocument, SamplesHaveTheirWordsOnThePage) {
       EXPECT_NE(all.find("“county"), std::string::npos);
       EXPECT_NE(all.find("Peterborough"), std::string::npos);
     } else {
-      for (const char* needle : {"OFFICIAL-SENSITIVE", "SECRET", "Kestrel", "NIGHTJAR",
-                                 "j.harper@example.org", "+44", "0958", "10.20.30.40",
-                                 "192.168.1.77", "5500-0000-0000-0004", "Tr0ub4dor&3",
-                                 "900456", "corridor"}) {
+      for (const char* needle :
+           {"OFFICIAL-SENSITIVE", "SECRET", "Kestrel", "NIGHTJAR", "j.harper@example.org", "+44",
+            "0958", "10.20.30.40", "192.168.1.77", "5500-0000-0000-0004", "Tr0ub4dor&3", "900456",
+            "corridor"}) {
         EXPECT_NE(all.find(needle), std::string::npos) << needle;
       }
     }
@@ -357,6 +357,42 @@ TEST(PdfDocument, GreyRenderMatchesTheLuminanceOfTheColourRender) {
   EXPECT_GT(dark_grey, 1000);
   EXPECT_NEAR(static_cast<double>(dark_grey), static_cast<double>(dark_rgb), dark_rgb * 0.05);
   EXPECT_LT(far, dark_rgb / 50);
+}
+
+// A 1 bpp render (Leptonica's 1 = ink) has ink where the grey render is dark
+// and nowhere else, at the same size, with the pad bits past the width clear.
+TEST(PdfDocument, BilevelRenderHasInkWhereTheGreyRenderIsDark) {
+  Result<std::string> sample =
+      ReadFile(std::string(REDACT_SOURCE_DIR) + "/samples/foi-response.pdf");
+  ASSERT_TRUE(sample.ok());
+  auto doc = OpenOrDie(*sample);
+  ASSERT_TRUE(doc);
+  Result<Raster> grey = doc->RenderPage(0, 300, 400'000'000LL, PdfDocument::Pixels::kGrey);
+  Result<Raster> bilevel = doc->RenderPage(0, 300, 400'000'000LL, PdfDocument::Pixels::kBilevel);
+  ASSERT_TRUE(grey.ok() && bilevel.ok());
+  PIX* bits = bilevel->pix.get();
+  ASSERT_EQ(pixGetDepth(bits), 1);
+  EXPECT_EQ(pixGetXRes(bits), 300);
+  ASSERT_EQ(pixGetWidth(bits), pixGetWidth(grey->pix.get()));
+  ASSERT_EQ(pixGetHeight(bits), pixGetHeight(grey->pix.get()));
+  long long ink = 0, dark = 0, ink_on_paper = 0;
+  for (int y = 0; y < pixGetHeight(bits); ++y) {
+    for (int x = 0; x < pixGetWidth(bits); ++x) {
+      l_uint32 a = 0, b = 0;
+      pixGetPixel(bits, x, y, &a);
+      pixGetPixel(grey->pix.get(), x, y, &b);
+      ink += a;
+      dark += b < 128;
+      ink_on_paper += a == 1 && b == 255;
+    }
+  }
+  EXPECT_GT(dark, 10000);
+  EXPECT_NEAR(static_cast<double>(ink), static_cast<double>(dark), dark * 0.15);
+  EXPECT_LT(ink_on_paper, dark / 50);
+  // Leptonica's own count agrees, so the bits past the width hold no ink.
+  l_int32 counted = 0;
+  ASSERT_EQ(pixCountPixels(bits, &counted, nullptr), 0);
+  EXPECT_EQ(counted, ink);
 }
 
 }  // namespace

@@ -3,13 +3,12 @@
 #include <gtest/gtest.h>
 
 #define POINTERHOLDER_TRANSITION 4
+#include <algorithm>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
-
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include "extract/document_places.h"
 #include "extract/hidden_text.h"
 #include "extract/pdf_document.h"
+#include "one_page_pdf.h"
 
 namespace redact {
 namespace {
@@ -171,8 +171,8 @@ std::string OnePagePdf(const std::string& content) {
   pdf.emptyPDF();
   QPDFObjectHandle font = pdf.makeIndirectObject(QPDFObjectHandle::parse(
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"));
-  QPDFObjectHandle page = pdf.makeIndirectObject(
-      QPDFObjectHandle::parse("<< /Type /Page /MediaBox [0 0 400 300] >>"));
+  QPDFObjectHandle page =
+      pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Type /Page /MediaBox [0 0 400 300] >>"));
   QPDFObjectHandle resources = QPDFObjectHandle::parse("<< /Font << >> >>");
   resources.getKey("/Font").replaceKey("/F1", font);
   page.replaceKey("/Resources", resources);
@@ -224,6 +224,58 @@ TEST(HiddenTextTest, TextOnlyPagesAndPaintedPagesJudgeTheSame) {
   EXPECT_EQ(HiddenOf(OnePagePdf("BT /F1 14 Tf 40 250 Td (Covered) Tj ET 0 g 30 240 120 30 re f "
                                 "BT /F1 14 Tf 40 150 Td (Shown) Tj ET")),
             (std::vector<std::string>{"Covered"}));
+}
+
+bool PlainPage(const std::string& content, const std::string& page_keys = "") {
+  auto doc = PdfDocument::Open(redact::testing::OnePagePdf(content, page_keys, true), "");
+  EXPECT_TRUE(doc);
+  if (!doc) return false;
+  auto probe = HiddenTextProbe::Open((*doc)->bytes(), "");
+  EXPECT_TRUE(probe);
+  return probe && (*probe)->PlainText(0);
+}
+
+// A plain page shows text in black and nothing else: any other colour, any
+// painting, an ExtGState, an image or an annotation makes it not plain.
+TEST(HiddenTextTest, PlainPagesShowOnlyTextInBlack) {
+  const std::string text = "BT /F1 14 Tf 40 250 Td (Shown) Tj ET ";
+  EXPECT_TRUE(PlainPage(text));
+  EXPECT_TRUE(PlainPage("0 g " + text + "0 0 0 rg " + text + "0 0 0 1 k 0 G " + text));
+  EXPECT_TRUE(PlainPage("q 1 0 0 1 5 5 cm 2 w " + text + "Q /P <</MCID 0>> BDC " + text + "EMC"));
+  // Invisible, clipped or tiny text is plain too: the 1 bpp render tells.
+  EXPECT_TRUE(PlainPage("BT 3 Tr /F1 14 Tf 40 150 Td (Invisible) Tj ET"));
+  EXPECT_TRUE(PlainPage("0 0 10 10 re W n " + text));
+  EXPECT_FALSE(PlainPage("1 1 1 rg " + text));
+  EXPECT_FALSE(PlainPage("0.5 g " + text));
+  EXPECT_FALSE(PlainPage("1 0 0 rg " + text));
+  EXPECT_FALSE(PlainPage("/DeviceGray cs 0 sc " + text));
+  EXPECT_FALSE(PlainPage(text + "350 20 10 10 re f"));
+  EXPECT_FALSE(PlainPage(text + "10 10 m 100 10 l S"));
+  EXPECT_FALSE(PlainPage("/GS0 gs " + text));
+  EXPECT_FALSE(PlainPage(text + "q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q"));
+  EXPECT_FALSE(PlainPage(text, "/Annots [<< /Type /Annot /Subtype /Square /Rect [0 0 9 9] >>]"));
+}
+
+// On a 1 bpp render every word of an ordinary page puts ink in its box; an
+// invisible word, a clipped one or one too small to see does not.
+TEST(HiddenTextTest, EveryWordShowsOnlyWhenEachWordHasInk) {
+  auto shows = [](const std::string& content, PdfDocument::Pixels pixels) {
+    auto doc = PdfDocument::Open(redact::testing::OnePagePdf(content, "", true), "");
+    EXPECT_TRUE(doc);
+    if (!doc) return false;
+    Result<Page> page = (*doc)->ExtractPage(0);
+    Result<Raster> render = (*doc)->RenderPage(0, 300, 400'000'000LL, pixels);
+    EXPECT_TRUE(page && render);
+    return page && render && EveryWordShows(*page, *render);
+  };
+  const std::string text = "BT /F1 14 Tf 40 250 Td (Shown words . -) Tj ET ";
+  EXPECT_TRUE(shows(text, PdfDocument::Pixels::kBilevel));
+  EXPECT_FALSE(shows(text, PdfDocument::Pixels::kGrey));  // only a 1 bpp render tells
+  EXPECT_FALSE(
+      shows(text + "BT 3 Tr /F1 14 Tf 40 150 Td (Invisible) Tj ET", PdfDocument::Pixels::kBilevel));
+  EXPECT_FALSE(shows(text + "q 0 0 10 10 re W n BT /F1 14 Tf 40 150 Td (Clipped) Tj ET Q",
+                     PdfDocument::Pixels::kBilevel));
+  EXPECT_FALSE(shows(text + "BT /F1 1 Tf 40 150 Td (Tiny) Tj ET", PdfDocument::Pixels::kBilevel));
 }
 
 }  // namespace
