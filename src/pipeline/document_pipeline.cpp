@@ -201,6 +201,8 @@ void AddHidden(PageWork& work, std::vector<Word> words, const std::string& place
   }
 }
 
+void SetAside(PageWork& work, const std::vector<bool>& hidden);
+
 // Moves the words of a PDF page that a reader cannot see into work.hidden
 // (extract/hidden_text.h), and adds there the annotation and form texts that
 // the page does not show (extract/annotations.h). Drawn words are judged on
@@ -226,11 +228,27 @@ void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work, PagePr
   }
   if (!doc.hidden) return;
   AddHidden(work, doc.hidden->UnshownWords(index, work.page), "");
-  if (work.page.words.empty() || plain) return;
+  if (work.page.words.empty()) return;
+  if (plain) {
+    // Only a word off the page (its middle past an edge: text run past the
+    // page's edge) is known hidden before the page is rendered; RedactedPage
+    // confirms the rest.
+    std::vector<bool> off(work.page.words.size());
+    for (size_t i = 0; i < off.size(); ++i) {
+      const Box& b = work.page.words[i].box;
+      const double x = (b.x0 + b.x1) / 2, y = (b.y0 + b.y1) / 2;
+      off[i] = x <= 0 || y <= 0 || x >= work.page.width || y >= work.page.height;
+    }
+    SetAside(work, off);
+    return;
+  }
   const Raster* render = shown_page.Get();
-  const std::vector<bool> hidden = render
-                                       ? doc.hidden->HiddenWords(*render, index, work.page, shown)
-                                       : doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown);
+  SetAside(work, render ? doc.hidden->HiddenWords(*render, index, work.page, shown)
+                        : doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown));
+}
+
+// Moves the words of work.page flagged in `hidden` into work.hidden.
+void SetAside(PageWork& work, const std::vector<bool>& hidden) {
   std::vector<Word> visible, invisible;
   for (size_t i = 0; i < work.page.words.size(); ++i) {
     Word& w = work.page.words[i];

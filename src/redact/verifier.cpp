@@ -11,6 +11,7 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFTokenizer.hh>
+#include <re2/re2.h>
 
 #include <climits>
 #include <exception>
@@ -43,12 +44,49 @@ std::string Squeeze(std::string_view s, bool keep_one) {
   return out;
 }
 
+// Finds any of a set of byte strings in one pass: one RE2 of their quoted
+// alternation (Latin-1, so that bytes match bytes), built once per output, so
+// that searching a page costs the same however many strings a document
+// redacted. If RE2 cannot build it (a set too large for its memory budget),
+// each string is sought in turn instead.
+class AnyOf {
+ public:
+  explicit AnyOf(const std::set<std::string>& needles) : needles_(needles) {
+    if (needles.empty()) return;
+    std::string pattern;
+    for (const std::string& n : needles) {
+      if (!pattern.empty()) pattern += '|';
+      pattern += RE2::QuoteMeta(n);
+    }
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingLatin1);
+    options.set_log_errors(false);
+    options.set_max_mem(int64_t{256} << 20);
+    re_ = std::make_unique<RE2>(pattern, options);
+    if (!re_->ok()) re_.reset();
+  }
+  bool empty() const { return needles_.empty(); }
+  bool In(std::string_view haystack) const {
+    if (needles_.empty() || haystack.empty()) return false;
+    if (re_) return RE2::PartialMatch(haystack, *re_);
+    for (const std::string& n : needles_) {
+      if (haystack.find(n) != std::string_view::npos) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::set<std::string> needles_;
+  std::unique_ptr<RE2> re_;
+};
+
 // The redacted strings in the forms they could take in the output: as given
 // (UTF-8) and as the text layer's WinAnsi bytes, each whitespace-collapsed
 // (first pass) and whitespace-free (second pass).
 struct Needles {
   std::set<std::string> collapsed, stripped;
   std::set<std::string> raw;  // for the raw bytes; see FindInRawBytes
+  std::unique_ptr<AnyOf> any_collapsed, any_stripped, any_raw;
 
   explicit Needles(const std::vector<std::string>& redacted) {
     for (const std::string& r : redacted) {
@@ -63,6 +101,9 @@ struct Needles {
         stripped.insert(std::move(s));
       }
     }
+    any_collapsed = std::make_unique<AnyOf>(collapsed);
+    any_stripped = std::make_unique<AnyOf>(stripped);
+    any_raw = std::make_unique<AnyOf>(raw);
   }
   bool empty() const { return collapsed.empty(); }
 
@@ -71,25 +112,17 @@ struct Needles {
   // abound (coordinates, sizes) and only text in strings is shown.
   bool LongFoundIn(std::string_view haystack) const {
     if (haystack.empty() || raw.empty()) return false;
-    const std::string c = Squeeze(haystack, true);
-    for (const std::string& n : raw) {
-      if (c.find(n) != std::string::npos) return true;
-    }
-    return false;
+    return any_raw->In(Squeeze(haystack, true));
   }
+
+  // True when the bytes hold a long redacted string as they are.
+  bool LongFoundInBytes(std::string_view bytes) const { return any_raw->In(bytes); }
 
   // True when the haystack holds a redacted string in either pass.
   bool FoundIn(std::string_view haystack) const {
     if (haystack.empty()) return false;
-    const std::string c = Squeeze(haystack, true);
-    for (const std::string& n : collapsed) {
-      if (c.find(n) != std::string::npos) return true;
-    }
-    const std::string s = Squeeze(haystack, false);
-    for (const std::string& n : stripped) {
-      if (s.find(n) != std::string::npos) return true;
-    }
-    return false;
+    return any_collapsed->In(Squeeze(haystack, true)) ||
+           any_stripped->In(Squeeze(haystack, false));
   }
 };
 
@@ -129,10 +162,20 @@ Status CheckWithPoppler(std::string_view pdf, const Needles& needles) {
       return MakeError(ErrorKind::kVerification,
                        "page " + std::to_string(i + 1) + " of the output PDF cannot be opened");
     }
-    std::string text = Utf8(page->text());
-    text += '\n';
-    for (const poppler::text_box& box : page->text_list()) text += Utf8(box.text()) + ' ';
-    if (needles.FoundIn(text)) return Found("the text layer of page " + std::to_string(i + 1));
+    // One text extraction per page, its words joined two ways: as Poppler's
+    // text has them (a space only where one separates them) and with a space
+    // between every two; each is searched collapsed and stripped.
+    std::string text, spaced;
+    for (const poppler::text_box& box : page->text_list()) {
+      const std::string word = Utf8(box.text());
+      text += word;
+      if (box.has_space_after()) text += ' ';
+      spaced += word;
+      spaced += ' ';
+    }
+    if (needles.FoundIn(text) || needles.FoundIn(spaced)) {
+      return Found("the text layer of page " + std::to_string(i + 1));
+    }
   }
   for (const std::string& key : doc->info_keys()) {
     if (needles.FoundIn(key + ' ' + Utf8(doc->info_key(key)))) {
@@ -205,10 +248,12 @@ Status CheckWithQpdf(std::string_view pdf, const Needles& needles) {
   try {
     qpdf.processMemoryFile("output PDF", pdf.data(), pdf.size());
     int number = 0;
+    std::set<QPDFObjGen> seen;  // content streams, searched once
     for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
       ++number;
       where = "the content stream of page " + std::to_string(number);
       for (QPDFObjectHandle contents : page.getPageContents()) {
+        if (contents.isIndirect() && !seen.insert(contents.getObjGen()).second) continue;
         if (StreamHolds(contents, needles)) return Found(where);
       }
     }
@@ -217,7 +262,8 @@ Status CheckWithQpdf(std::string_view pdf, const Needles& needles) {
       where = "an object of the output PDF" + id;
       if (ObjectHolds(object, needles, true)) return Found(where);
       where = "a stream of the output PDF" + id;
-      if (object.isStream() && !IsImage(object) && StreamHolds(object, needles)) {
+      if (object.isStream() && !IsImage(object) && !seen.count(object.getObjGen()) &&
+          StreamHolds(object, needles)) {
         return Found(where);
       }
     }
@@ -232,9 +278,7 @@ Status CheckWithQpdf(std::string_view pdf, const Needles& needles) {
 // Defence in depth: whatever qpdf might not see as an object (a comment, data
 // after %%EOF) is still in the bytes.
 Status CheckRawBytes(std::string_view pdf, const Needles& needles) {
-  for (const std::string& n : needles.raw) {
-    if (pdf.find(n) != std::string_view::npos) return Found("the raw bytes of the output PDF");
-  }
+  if (needles.LongFoundInBytes(pdf)) return Found("the raw bytes of the output PDF");
   return OkStatus();
 }
 

@@ -135,5 +135,17 @@ TEST(PlainPages, ClippedAndTinyWordsAreJudgedAsTheProbeJudgesThem) {
   ExpectSameAsProbed("BT /F1 14 Tf 40 250 Td (Shown j.smith@example.org words) Tj ET");
 }
 
+// Text run past the page's right edge: Poppler keeps a glyph that starts just
+// inside it, but a word whose middle is off the page is hidden, decided before
+// anything is rendered, as the probe decides it.
+TEST(PlainPages, AWordRunOffThePageIsHidden) {
+  const std::string content =
+      "BT /F1 14 Tf 40 250 Td (Shown words) Tj ET BT /F1 14 Tf 399.5 150 Td (Q) Tj ET";
+  const DocumentOutcome out = Redact(content);
+  EXPECT_EQ(out.text.find('Q'), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("Shown words"), std::string::npos);
+  ExpectSameAsProbed(content);
+}
+
 }  // namespace
 }  // namespace redact
