@@ -951,7 +951,7 @@ std::optional<DocumentOutcome> Process(const std::string& bytes, const PipelineO
     Result<std::optional<std::string>> pdf = WriteRedactedPdf(*crew, *works, options);
     if (!pdf) return Fail(std::move(outcome), pdf.error());
     if (!*pdf) return std::nullopt;
-    if (Status ok = VerifyRedactedPdf(**pdf, redacted); !ok) {
+    if (Status ok = VerifyRedactedPdf(**pdf, redacted, crew->size()); !ok) {
       return Fail(std::move(outcome), ok.error());
     }
     outcome.pdf = std::move(**pdf);

@@ -29,7 +29,11 @@ namespace redact {
 // strings of 6+ bytes, with white space collapsed. Fails with kVerification naming which
 // check found a redacted string, or if the output cannot be opened, parsed or
 // one of its non-image streams decoded (fail closed).
-Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted);
+// The pages' text is checked on `threads` threads at once (each with its own
+// parse of the output), the whole-file checks beside them; the failure
+// reported is the same whatever the number of threads.
+Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted,
+                         int threads = 1);
 
 // Checks a redacted text output.
 Status VerifyRedactedText(std::string_view text, const std::vector<std::string>& redacted);

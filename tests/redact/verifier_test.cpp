@@ -33,6 +33,12 @@ std::string Edited(Edit edit) {
   return WriteQpdf(*pdf);
 }
 
+std::vector<const Word*> AllOf(const std::vector<Word>& words) {
+  std::vector<const Word*> all;
+  for (const Word& w : words) all.push_back(&w);
+  return all;
+}
+
 void ExpectFailsWithout(const Status& status, const std::string& where, const std::string& secret) {
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::kVerification);
@@ -62,7 +68,8 @@ TEST(VerifyRedactedPdf, ComparesWithWhitespaceCollapsedThenRemoved) {
 TEST(VerifyRedactedPdf, FailsWhenTheStringIsInTheInfoDictionary) {
   const std::string edited = Edited([](QPDF& pdf) {
     pdf.getTrailer().replaceKey(
-        "/Info", pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Title (Operation Kestrel) >>")));
+        "/Info",
+        pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Title (Operation Kestrel) >>")));
   });
   ExpectFailsWithout(VerifyRedactedPdf(edited, {"Operation Kestrel"}), "information dictionary",
                      "Kestrel");
@@ -83,7 +90,8 @@ TEST(VerifyRedactedPdf, FailsWhenTheStringHidesInAnyObject) {
   // A hex string in a page key no reader shows: only the object walk sees it.
   const std::string edited = Edited([](QPDF& pdf) {
     QPDFObjectHandle page = QPDFPageDocumentHelper(pdf).getAllPages().at(1).getObjectHandle();
-    page.replaceKey("/PieceInfo", QPDFObjectHandle::parse("<< /X << /Private <4b657374726531> >> >>"));
+    page.replaceKey("/PieceInfo",
+                    QPDFObjectHandle::parse("<< /X << /Private <4b657374726531> >> >>"));
   });
   ExpectFailsWithout(VerifyRedactedPdf(edited, {"Kestre1"}), "object", "Kestre1");
 }
@@ -110,6 +118,40 @@ TEST(VerifyRedactedPdf, FailsClosedOnGarbage) {
   EXPECT_FALSE(VerifyRedactedPdf("", {}).ok());
   const std::string clean = CleanOutput();
   EXPECT_FALSE(VerifyRedactedPdf(std::string_view(clean).substr(0, clean.size() / 2), {"x"}).ok());
+}
+
+// Pages are checked on several threads; the failure named is the first in
+// page order (then the whole-file checks), whatever the number of threads.
+TEST(VerifyRedactedPdf, NamesTheSameFailureOnAnyNumberOfThreads) {
+  std::vector<Word> words = SampleWords();
+  const std::vector<const Word*> all = AllOf(words), kept = KeptOf(words);
+  RedactedPdfWriter writer;
+  for (int page = 1; page <= 7; ++page) {
+    const bool leaks = page == 3 || page == 6;
+    ASSERT_TRUE(writer.AddPage(SamplePage(), kPageWidth, kPageHeight, leaks ? all : kept).ok());
+  }
+  Result<std::string> pdf = writer.Finish();
+  ASSERT_TRUE(pdf.ok());
+  for (int threads : {1, 2, 3, 8, 20}) {
+    SCOPED_TRACE(threads);
+    const Status status = VerifyRedactedPdf(*pdf, {"Withheld"}, threads);
+    ExpectFailsWithout(status, "text layer of page 3", "Withheld");
+  }
+  EXPECT_TRUE(VerifyRedactedPdf(CleanOutput(), {"Withheld"}, 4).ok());
+  EXPECT_FALSE(VerifyRedactedPdf("this is not a PDF at all", {"x"}, 4).ok());
+}
+
+// Thousands of redacted strings are sought in one pass; each is still found.
+TEST(VerifyRedactedPdf, FindsOneStringAmongThousands) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 5000; ++i) many.push_back("ref-" + std::to_string(i * 7919) + "-x");
+  const std::string clean = CleanOutput();
+  EXPECT_TRUE(VerifyRedactedPdf(clean, many).ok());
+  many.push_back("Withheld");
+  std::vector<Word> words = SampleWords();
+  ExpectFailsWithout(VerifyRedactedPdf(Write(AllOf(words)), many), "text layer of page 1",
+                     "Withheld");
+  EXPECT_FALSE(VerifyRedactedText("see ref-39595-x here", many).ok());
 }
 
 TEST(VerifyRedactedText, FindsRedactedStringsWhitespaceInsensitively) {
