@@ -28,17 +28,24 @@ void PrintFinding(const ScanArgs& args, const std::string& file, const std::stri
 }  // namespace
 
 int Scan(const ScanArgs& args) {
+  PipelineOptions options = args.limits;
+  options.password = args.password;
+  // Untrusted documents are parsed in a worker process, as by `run`: a crash,
+  // hang or memory bomb fails that document and the scan goes on. It is
+  // launched first, so that its start-up overlaps the loading of the rules
+  // here; it is checked to have loaded the same rules before its first use.
+  const WorkerConfig worker = WorkerFor(args.in_process, args.rules, args.policy);
+  std::unique_ptr<WorkerProcess> launched;
+  if (!worker.exe.empty()) {
+    if (auto started = WorkerProcess::Launch(worker, options)) launched = std::move(*started);
+  }
   std::optional<RuleSet> rules = LoadRules(args.rules, args.policy);
   if (!rules) return kExitUsage;
   std::optional<std::string> key = LoadKey(args.key_file);
   if (!key) return kExitUsage;
-  PipelineOptions options = args.limits;
-  options.password = args.password;
 
   int failed = 0;
-  // Untrusted documents are parsed in a worker process, as by `run`: a crash,
-  // hang or memory bomb fails that document and the scan goes on.
-  DocumentRunner runner(options, *rules, WorkerFor(args.in_process, args.rules, args.policy));
+  DocumentRunner runner(options, *rules, worker, std::move(launched));
   for (const InputFile& input : ExpandInputs(args.inputs)) {
     if (!input.problem.empty()) {
       std::cerr << "redact: " << input.path << ": " << input.problem << "\n";

@@ -53,10 +53,14 @@ std::string DebianPackages(const std::string& language) {
 // turns clockwise) mapped back onto the image as given, `width` x `height`.
 Box Unrotate(const Box& b, int quads, double width, double height) {
   switch (quads) {
-    case 1: return Box{b.y0, height - b.x1, b.y1, height - b.x0};
-    case 2: return Box{width - b.x1, height - b.y1, width - b.x0, height - b.y0};
-    case 3: return Box{width - b.y1, b.x0, width - b.y0, b.x1};
-    default: return b;
+    case 1:
+      return Box{b.y0, height - b.x1, b.y1, height - b.x0};
+    case 2:
+      return Box{width - b.x1, height - b.y1, width - b.x0, height - b.y0};
+    case 3:
+      return Box{width - b.y1, b.x0, width - b.y0, b.x1};
+    default:
+      return b;
   }
 }
 
@@ -103,7 +107,8 @@ void JoinSplitIdentifiers(std::vector<Word>& words) {
   constexpr double kMaxGapInGlyphWidths = 0.32;
   auto punct = [](char c) { return c == '.' || c == '@'; };
   auto continues = [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c));
   };
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     Word& a = words[i];
@@ -266,8 +271,8 @@ Result<OcrPage> OcrEngine::Recognise(const Raster& image) {
 
 Raster TurnClockwise(const Raster& image, int degrees) {
   const int quads = ((degrees / 90) % 4 + 4) % 4;
-  PIX* turned = quads == 0 ? pixCopy(nullptr, image.pix.get())
-                           : pixRotateOrth(image.pix.get(), quads);
+  PIX* turned =
+      quads == 0 ? pixCopy(nullptr, image.pix.get()) : pixRotateOrth(image.pix.get(), quads);
   return Raster{PixPtr(turned), image.dpi};
 }
 
@@ -275,10 +280,14 @@ void TurnClockwise(std::vector<Word>& words, int degrees, double width, double h
   const int quads = ((degrees / 90) % 4 + 4) % 4;
   auto turn = [&](const Box& b) -> Box {
     switch (quads) {
-      case 1: return {height - b.y1, b.x0, height - b.y0, b.x1};
-      case 2: return {width - b.x1, height - b.y1, width - b.x0, height - b.y0};
-      case 3: return {b.y0, width - b.x1, b.y1, width - b.x0};
-      default: return b;
+      case 1:
+        return {height - b.y1, b.x0, height - b.y0, b.x1};
+      case 2:
+        return {width - b.x1, height - b.y1, width - b.x0, height - b.y0};
+      case 3:
+        return {b.y0, width - b.x1, b.y1, width - b.x0};
+      default:
+        return b;
     }
   };
   for (Word& w : words) {
@@ -299,9 +308,10 @@ Result<OcrEngine*> LazyOcrEngine::Get() {
   return engine_.get();
 }
 
-void PinOcrToOneThread(char** argv) {
+void PinOcrToOneThread(char** argv, bool ocr_here) {
   if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
   ::setenv("OMP_THREAD_LIMIT", "1", 1);
+  if (!ocr_here) return;
   ::execv("/proc/self/exe", argv);
   // exec failed (no /proc): carry on; OCR is then merely slower.
 }

@@ -45,7 +45,7 @@ namespace redact {
 
 // What OCR found on one page image.
 struct OcrPage {
-  std::vector<Word> words;        // reading order, source kOcr, boxes in points
+  std::vector<Word> words;  // reading order, source kOcr, boxes in points
   // Clockwise turn (0, 90, 180, 270) that made the page upright for recognition.
   int rotation = 0;
   // Mean word confidence (0..100); 0 when no word was found.
@@ -118,11 +118,13 @@ class LazyOcrEngine {
 // Tesseract parallelises inside one page with OpenMP, which fights our own
 // one-engine-per-thread parallelism (and its threads spin). libgomp reads
 // OMP_THREAD_LIMIT once, when the process starts, so setting it later has no
-// effect: call this first thing in main(). If the variable is unset it sets it
-// to 1 and re-executes the program (same argv, same pid) so the runtime sees
-// it; if it is already set (by the user or by an earlier call) it returns.
-// Returns only when no re-execution happened or it failed.
-void PinOcrToOneThread(char** argv);
+// effect: call this first thing in main(). If the variable is already set (by
+// the user or by an earlier call) it returns. Otherwise it sets it to 1, which
+// every process started from here inherits (the worker processes, which do
+// the OCR), and, when this process itself will OCR (`ocr_here`: --in-process),
+// re-executes the program (same argv, same pid) so that its own runtime sees
+// it. Returns only when no re-execution happened or it failed.
+void PinOcrToOneThread(char** argv, bool ocr_here);
 
 // Sends Tesseract's diagnostics ("Estimating resolution as 312", "Warning:
 // Invalid resolution 0 dpi", "Detected 9 diacritics") to /dev/null, opening it

@@ -79,14 +79,31 @@ DocumentRunner::DocumentRunner(const PipelineOptions& options, const RuleSet& ru
 
 DocumentRunner::DocumentRunner(const PipelineOptions& options, const RuleSet& rules,
                                WorkerConfig worker)
-    : options_(options), rules_(rules), worker_config_(std::move(worker)),
+    : options_(options),
+      rules_(rules),
+      worker_config_(std::move(worker)),
       ocr_(options.ocr_language) {}
+
+DocumentRunner::DocumentRunner(const PipelineOptions& options, const RuleSet& rules,
+                               WorkerConfig worker, std::unique_ptr<WorkerProcess> launched)
+    : DocumentRunner(options, rules, std::move(worker)) {
+  launched_ = std::move(launched);
+}
 
 DocumentOutcome DocumentRunner::RunInWorker(const std::string& path, WorkerTask task) {
   const int limit = worker_config_.documents_per_worker;
-  if (worker_ && (!worker_->usable() || !worker_->Alive() ||
-                  (limit > 0 && worker_->documents() >= limit))) {
+  if (worker_ &&
+      (!worker_->usable() || !worker_->Alive() || (limit > 0 && worker_->documents() >= limit))) {
     worker_.reset();
+  }
+  if (!worker_ && launched_) {
+    std::unique_ptr<WorkerProcess> launched = std::move(launched_);
+    if (Status ok = launched->Ready(rules_.sha256()); !ok) {
+      DocumentOutcome outcome;
+      outcome.error = ok.error();
+      return outcome;
+    }
+    worker_ = std::move(launched);
   }
   if (!worker_) {
     Result<std::unique_ptr<WorkerProcess>> started =

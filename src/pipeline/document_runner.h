@@ -43,6 +43,10 @@ class DocumentRunner {
   // Isolated when `worker.exe` is set (else as above). `rules` must be what
   // `worker.rule_paths` and `worker.policy_file` load.
   DocumentRunner(const PipelineOptions& options, const RuleSet& rules, WorkerConfig worker);
+  // The same, with a worker the caller launched (WorkerProcess::Launch) before
+  // it loaded `rules`, to be used for the first document once Ready.
+  DocumentRunner(const PipelineOptions& options, const RuleSet& rules, WorkerConfig worker,
+                 std::unique_ptr<WorkerProcess> launched);
   DocumentRunner(const DocumentRunner&) = delete;
   DocumentRunner& operator=(const DocumentRunner&) = delete;
 
@@ -61,6 +65,7 @@ class DocumentRunner {
   const WorkerConfig worker_config_;
   LazyOcrEngine ocr_;
   std::unique_ptr<WorkerProcess> worker_;
+  std::unique_ptr<WorkerProcess> launched_;  // not yet Ready
 };
 
 }  // namespace redact

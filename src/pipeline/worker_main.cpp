@@ -68,11 +68,14 @@ int CountPages(const std::string& bytes, const PipelineOptions& options) {
     case InputKind::kPng:
     case InputKind::kJpeg:
     case InputKind::kTiff: {
-      Result<std::unique_ptr<ImageDocument>> image = ImageDocument::Open(bytes, options.max_page_pixels);
+      Result<std::unique_ptr<ImageDocument>> image =
+          ImageDocument::Open(bytes, options.max_page_pixels);
       return image ? (*image)->page_count() : 0;
     }
-    case InputKind::kText: return static_cast<int>(SplitTextPages(bytes).size());
-    default: return 0;
+    case InputKind::kText:
+      return static_cast<int>(SplitTextPages(bytes).size());
+    default:
+      return 0;
   }
 }
 
@@ -91,7 +94,7 @@ Result<Setup> ReadSetup(int fd) {
     Result<PipelineOptions> options = worker::DecodeOptions(s.at("options"));
     if (!options) return options.error();
     return Setup{*options, s.at("rules").get<std::vector<std::string>>(),
-                 s.at("policy").get<std::string>(), s.at("rules_sha256").get<std::string>()};
+                 s.at("policy").get<std::string>(), s.value("rules_sha256", std::string())};
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kInternal, std::string("bad set-up message: ") + e.what());
   }
@@ -105,7 +108,9 @@ Result<RuleSet> LoadRules(const Setup& setup) {
     if (!policy) return policy.error();
     if (Status ok = rules->ApplyPolicy(*policy); !ok) return ok.error();
   }
-  if (rules->sha256() != setup.rules_sha256) {
+  // A parent that launched this worker before loading the rules itself
+  // sends no digest, and compares the one in the "ready" answer instead.
+  if (!setup.rules_sha256.empty() && rules->sha256() != setup.rules_sha256) {
     return MakeError(ErrorKind::kConfig, "the rule packs changed since the run started");
   }
   return rules;
@@ -138,9 +143,8 @@ bool ServeDocument(int fd, const std::string& path, bool scan, const Setup& setu
     }
   } catch (const std::bad_alloc&) {
     outcome = DocumentOutcome{};
-    outcome.error = MakeError(ErrorKind::kLimit, "memory limit " +
-                                                     FormatMemory(setup.options.max_memory) +
-                                                     " exceeded");
+    outcome.error = MakeError(
+        ErrorKind::kLimit, "memory limit " + FormatMemory(setup.options.max_memory) + " exceeded");
     go_on = false;
   }
   return worker::WriteMessage(fd, {{"outcome", worker::EncodeOutcome(outcome)}}).ok() && go_on;
@@ -161,7 +165,7 @@ int Serve(int fd) {
     (void)worker::WriteMessage(fd, {{"error", rules.error().message}});
     return 2;
   }
-  if (!worker::WriteMessage(fd, {{"ready", true}})) return 2;
+  if (!worker::WriteMessage(fd, {{"ready", true}, {"rules_sha256", rules->sha256()}})) return 2;
   LazyOcrEngine ocr(setup->options.ocr_language);
   for (;;) {
     Result<json> request = worker::ReadMessage(fd, kMaxRequestBytes);

@@ -58,8 +58,10 @@ std::string Seconds(double s) {
 }
 
 bool MentionsOutOfMemory(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (const char* sign : {"out of memory", "bad_alloc", "cannot allocate memory", "memory exhausted"}) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (const char* sign :
+       {"out of memory", "bad_alloc", "cannot allocate memory", "memory exhausted"}) {
     if (text.find(sign) != std::string::npos) return true;
   }
   return false;
@@ -76,7 +78,8 @@ std::string SanitizerReport(const std::string& tail) {
   std::string what = tail.substr(at + marker.size());
   what = what.substr(0, what.find_first_of(" \n"));
   if (what == "SEGV") return "worker killed by SIGSEGV";
-  if (what == "BUS" || what == "FPE" || what == "ILL" || what == "ABRT") return "worker killed by SIG" + what;
+  if (what == "BUS" || what == "FPE" || what == "ILL" || what == "ABRT")
+    return "worker killed by SIG" + what;
   return "worker crashed (AddressSanitizer: " + what + ")";
 }
 
@@ -117,6 +120,14 @@ std::string FormatMemory(long long bytes) {
 Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Start(const WorkerConfig& config,
                                                             const PipelineOptions& options,
                                                             const std::string& rules_sha256) {
+  Result<std::unique_ptr<WorkerProcess>> worker = Launch(config, options);
+  if (!worker) return worker.error();
+  if (Status ok = (*worker)->Ready(rules_sha256); !ok) return ok.error();
+  return worker;
+}
+
+Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Launch(const WorkerConfig& config,
+                                                             const PipelineOptions& options) {
   int pair[2], err[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
     return OsError("cannot create the worker channel");
@@ -141,22 +152,38 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Start(const WorkerConfig& 
   json setup = {{"setup",
                  {{"options", worker::EncodeOptions(options)},
                   {"rules", config.rule_paths},
-                  {"policy", config.policy_file},
-                  {"rules_sha256", rules_sha256}}}};
+                  {"policy", config.policy_file}}}};
   ::fcntl(pair[0], F_SETFL, 0);  // the set-up message is small; write it blocking
   Status sent = worker::WriteMessage(pair[0], setup);
   ::fcntl(pair[0], F_SETFL, O_NONBLOCK);
-  Result<json> ready = sent ? worker->Await(Clock::now() + kStartTimeout) : Result<json>(sent.error());
-  if (!ready || !ready->contains("ready")) {
-    std::string why = !ready ? ready.error().message
-                             : ready->value("error", std::string("unexpected answer"));
-    return MakeError(ErrorKind::kInternal, "cannot start a worker process: " + why);
-  }
+  if (!sent)
+    return MakeError(ErrorKind::kInternal,
+                     "cannot start a worker process: " + sent.error().message);
   return worker;
 }
 
-WorkerProcess::WorkerProcess(const PipelineOptions& options, pid_t pid, int channel, int stderr_pipe)
-    : options_(options), pid_(pid), channel_(channel), stderr_(stderr_pipe),
+Status WorkerProcess::Ready(const std::string& rules_sha256) {
+  Result<json> ready = Await(Clock::now() + kStartTimeout);
+  if (!ready || !ready->contains("ready")) {
+    retire_ = true;
+    std::string why =
+        !ready ? ready.error().message : ready->value("error", std::string("unexpected answer"));
+    return MakeError(ErrorKind::kInternal, "cannot start a worker process: " + why);
+  }
+  if (ready->value("rules_sha256", std::string()) != rules_sha256) {
+    retire_ = true;
+    return MakeError(ErrorKind::kConfig,
+                     "cannot start a worker process: the rule packs changed since the run started");
+  }
+  return OkStatus();
+}
+
+WorkerProcess::WorkerProcess(const PipelineOptions& options, pid_t pid, int channel,
+                             int stderr_pipe)
+    : options_(options),
+      pid_(pid),
+      channel_(channel),
+      stderr_(stderr_pipe),
       // Everything a worker sends is held in its memory first, so no honest
       // message is bigger than its address space.
       reader_(std::max<long long>(options.max_memory, 64LL << 20)) {}
@@ -223,7 +250,8 @@ Error WorkerProcess::Death() {
   pid_ = -1;
   DrainStderr();
   if (MentionsOutOfMemory(stderr_tail_)) {
-    return MakeError(ErrorKind::kLimit, "memory limit " + FormatMemory(options_.max_memory) + " exceeded");
+    return MakeError(ErrorKind::kLimit,
+                     "memory limit " + FormatMemory(options_.max_memory) + " exceeded");
   }
   if (got > 0 && WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
@@ -236,9 +264,9 @@ Error WorkerProcess::Death() {
     if (std::string why = SanitizerReport(stderr_tail_); !why.empty()) {
       return MakeError(ErrorKind::kCrash, why);
     }
-    return MakeError(ErrorKind::kCrash, "worker exited with status " +
-                                            std::to_string(WEXITSTATUS(status)) +
-                                            " before answering");
+    return MakeError(
+        ErrorKind::kCrash,
+        "worker exited with status " + std::to_string(WEXITSTATUS(status)) + " before answering");
   }
   return MakeError(ErrorKind::kCrash, "worker vanished");
 }
@@ -254,7 +282,8 @@ Result<json> WorkerProcess::Await(Clock::time_point deadline) {
       return next.error();
     }
     if (!next->is_null()) return next;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       Kill();
       retire_ = true;
@@ -320,8 +349,8 @@ DocumentOutcome WorkerProcess::Run(const std::string& path, WorkerTask task) {
     return outcome;
   }
   for (;;) {
-    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                      std::chrono::duration<double>(allowed));
+    const auto deadline =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(allowed));
     Result<json> message = Await(deadline);
     if (!message) {
       outcome.error = message.error();

@@ -3,9 +3,9 @@
 // writes documents for its parent, which never touches the untrusted bytes.
 //
 //   WorkerConfig config{.exe = SelfExecutable(), .rule_paths = {...}};
-//   Result<std::unique_ptr<WorkerProcess>> w = WorkerProcess::Start(config, options, rules.sha256());
-//   DocumentOutcome out = (*w)->Run("in/report.pdf");   // never throws
-//   if (!(*w)->usable()) ...                             // start another one
+//   Result<std::unique_ptr<WorkerProcess>> w = WorkerProcess::Start(config, options,
+//   rules.sha256()); DocumentOutcome out = (*w)->Run("in/report.pdf");   // never throws if
+//   (!(*w)->usable()) ...                             // start another one
 //
 // What the parent enforces from outside, whatever the worker does:
 //   - wall-clock time: TimeAllowed(options, pages) per document (pipeline/
@@ -33,10 +33,9 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "pipeline/document_pipeline.h"
@@ -77,6 +76,16 @@ class WorkerProcess {
   static Result<std::unique_ptr<WorkerProcess>> Start(const WorkerConfig& config,
                                                       const PipelineOptions& options,
                                                       const std::string& rules_sha256);
+
+  // Start in two halves, so that the worker's start-up (loading the program
+  // and its libraries, compiling the rules) runs while the caller loads the
+  // rules itself: Launch starts the process and returns at once; Ready then
+  // waits as Start does and checks that the worker loaded rules whose digest
+  // is `rules_sha256` (kConfig "the rule packs changed..." if not). Run may
+  // only be called once Ready has succeeded.
+  static Result<std::unique_ptr<WorkerProcess>> Launch(const WorkerConfig& config,
+                                                       const PipelineOptions& options);
+  Status Ready(const std::string& rules_sha256);
   ~WorkerProcess();
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace redact {
@@ -27,16 +28,14 @@ constexpr Code kWhiteTerminating[64] = {
     {0x0B, 8}, {0x52, 8}, {0x53, 8}, {0x54, 8}, {0x55, 8}, {0x24, 8}, {0x25, 8}, {0x58, 8},
     {0x59, 8}, {0x5A, 8}, {0x5B, 8}, {0x4A, 8}, {0x4B, 8}, {0x32, 8}, {0x33, 8}, {0x34, 8}};
 constexpr Code kBlackTerminating[64] = {
-    {0x37, 10}, {0x02, 3},  {0x03, 2},  {0x02, 2},  {0x03, 3},  {0x03, 4},  {0x02, 4},
-    {0x03, 5},  {0x05, 6},  {0x04, 6},  {0x04, 7},  {0x05, 7},  {0x07, 7},  {0x04, 8},
-    {0x07, 8},  {0x18, 9},  {0x17, 10}, {0x18, 10}, {0x08, 10}, {0x67, 11}, {0x68, 11},
-    {0x6C, 11}, {0x37, 11}, {0x28, 11}, {0x17, 11}, {0x18, 11}, {0xCA, 12}, {0xCB, 12},
-    {0xCC, 12}, {0xCD, 12}, {0x68, 12}, {0x69, 12}, {0x6A, 12}, {0x6B, 12}, {0xD2, 12},
-    {0xD3, 12}, {0xD4, 12}, {0xD5, 12}, {0xD6, 12}, {0xD7, 12}, {0x6C, 12}, {0x6D, 12},
-    {0xDA, 12}, {0xDB, 12}, {0x54, 12}, {0x55, 12}, {0x56, 12}, {0x57, 12}, {0x64, 12},
-    {0x65, 12}, {0x52, 12}, {0x53, 12}, {0x24, 12}, {0x37, 12}, {0x38, 12}, {0x27, 12},
-    {0x28, 12}, {0x58, 12}, {0x59, 12}, {0x2B, 12}, {0x2C, 12}, {0x5A, 12}, {0x66, 12},
-    {0x67, 12}};
+    {0x37, 10}, {0x02, 3},  {0x03, 2},  {0x02, 2},  {0x03, 3},  {0x03, 4},  {0x02, 4},  {0x03, 5},
+    {0x05, 6},  {0x04, 6},  {0x04, 7},  {0x05, 7},  {0x07, 7},  {0x04, 8},  {0x07, 8},  {0x18, 9},
+    {0x17, 10}, {0x18, 10}, {0x08, 10}, {0x67, 11}, {0x68, 11}, {0x6C, 11}, {0x37, 11}, {0x28, 11},
+    {0x17, 11}, {0x18, 11}, {0xCA, 12}, {0xCB, 12}, {0xCC, 12}, {0xCD, 12}, {0x68, 12}, {0x69, 12},
+    {0x6A, 12}, {0x6B, 12}, {0xD2, 12}, {0xD3, 12}, {0xD4, 12}, {0xD5, 12}, {0xD6, 12}, {0xD7, 12},
+    {0x6C, 12}, {0x6D, 12}, {0xDA, 12}, {0xDB, 12}, {0x54, 12}, {0x55, 12}, {0x56, 12}, {0x57, 12},
+    {0x64, 12}, {0x65, 12}, {0x52, 12}, {0x53, 12}, {0x24, 12}, {0x37, 12}, {0x38, 12}, {0x27, 12},
+    {0x28, 12}, {0x58, 12}, {0x59, 12}, {0x2B, 12}, {0x2C, 12}, {0x5A, 12}, {0x66, 12}, {0x67, 12}};
 constexpr int kMakeUps = 27;  // 64, 128, ..., 1728
 constexpr Code kWhiteMakeUp[kMakeUps] = {
     {0x1B, 5}, {0x12, 5}, {0x17, 6}, {0x37, 7}, {0x36, 8}, {0x37, 8}, {0x64, 8},
@@ -58,37 +57,50 @@ constexpr Code kVertical[7] = {{0x2, 7}, {0x2, 6}, {0x2, 3}, {0x1, 1},
                                {0x3, 3}, {0x3, 6}, {0x3, 7}};
 constexpr Code kEndOfBlock = {0x1, 12};  // EOL; two of them end a T.6 block
 
-// Appends codes to a string, most significant bit first.
+// Packs codes into a string, most significant bit first. Each code goes out at
+// once with the bits pending before it: eight bytes stored, as many as are
+// complete kept (no branch on whether a byte is full).
 class BitWriter {
  public:
-  explicit BitWriter(std::string& out) : out_(out) {}
-
-  void Put(Code code) {
-    pending_ = pending_ << code.length | code.bits;  // bits above count_ are stale
-    count_ += code.length;
-    if (count_ >= 32) {
-      count_ -= 32;
-      const auto word = static_cast<uint32_t>(pending_ >> count_);
-      const char bytes[4] = {static_cast<char>(word >> 24), static_cast<char>(word >> 16),
-                             static_cast<char>(word >> 8), static_cast<char>(word)};
-      out_.append(bytes, 4);
-    }
+  explicit BitWriter(std::string& out) : out_(out) {
+    out_.resize(16 * 1024);
+    at_ = out_.data();
+    end_ = at_ + out_.size();
   }
 
-  // Writes what is pending, the last byte padded with zero bits.
-  void Flush() {
-    const int pad = (8 - count_ % 8) % 8;
-    pending_ <<= pad;
-    for (count_ += pad - 8; count_ >= 0; count_ -= 8) {
-      out_.push_back(static_cast<char>(pending_ >> count_));
-    }
-    count_ = 0;
+  // Writes the `length` (1-32) low bits of `bits`.
+  void Put(uint32_t bits, int length) {
+    if (end_ - at_ < 8) Grow();
+    pending_ = pending_ << length | bits;  // only the low count_ bits are pending
+    count_ += length;
+    uint64_t word = pending_ << (64 - count_);
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+    std::memcpy(at_, &word, 8);
+    at_ += count_ / 8;
+    count_ %= 8;
+  }
+  void Put(Code code) { Put(code.bits, code.length); }
+
+  // Pads the last byte with zero bits and trims the string to what was written.
+  void Finish() {
+    if (count_ > 0) Put(0, 8 - count_);
+    out_.resize(static_cast<size_t>(at_ - out_.data()));
+    out_.shrink_to_fit();
   }
 
  private:
+  void Grow() {
+    const size_t used = at_ - out_.data();
+    out_.resize(2 * out_.size());
+    at_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+
   std::string& out_;
+  char* at_ = nullptr;  // the first byte not complete yet
+  char* end_ = nullptr;
   uint64_t pending_ = 0;
-  int count_ = 0;  // bits of pending_ not yet written
+  int count_ = 0;  // bits pending, 0-7 between codes
 };
 
 // The codes of a run of `run` pixels in horizontal mode: make-up codes while
@@ -113,45 +125,54 @@ constexpr int kSentinels = 4;
 // in 32-bit words most significant pixel first: the positions whose pixel
 // differs from the one on its left (pixel -1 being white), so even entries
 // start black runs and odd ones white runs; then kSentinels copies of `width`.
-// Scans 64 pixels at a time: x ^ (x >> 1) marks every change of a word at once.
-void FindChanges(const l_uint32* line, int wpl, int width, int* out) {
+// Returns how many changes there are. Scans 64 pixels at a time: x ^ (x >> 1)
+// marks every change in them at once.
+int FindChanges(const l_uint32* line, int width, int* out) {
+  int* const first = out;
   uint64_t left = 0;  // the pixel left of the chunk
-  for (int k = 0, base = 0; base < width; k += 2, base += 64) {
-    const uint64_t chunk = uint64_t{line[k]} << 32 | (k + 1 < wpl ? line[k + 1] : 0);
-    uint64_t changes = chunk ^ (chunk >> 1 | left << 63);
+  auto add = [&](uint64_t chunk, int base, uint64_t mask) {
+    uint64_t changes = (chunk ^ (chunk >> 1 | left << 63)) & mask;
     left = chunk & 1;
-    if (width - base < 64) changes &= ~uint64_t{0} << (64 - (width - base));  // pad bits
     while (changes != 0) {
       const int z = std::countl_zero(changes);
       *out++ = base + z;
       changes ^= (uint64_t{1} << 63) >> z;
     }
+  };
+  int base = 0;
+  for (; width - base >= 64; base += 64, line += 2) {
+    add(uint64_t{line[0]} << 32 | line[1], base, ~uint64_t{0});
+  }
+  if (const int rest = width - base; rest > 0) {  // the last pixels, then pad bits
+    add(uint64_t{line[0]} << 32 | (rest > 32 ? line[1] : 0), base, ~uint64_t{0} << (64 - rest));
   }
   std::fill(out, out + kSentinels, width);
+  return static_cast<int>(out - first);
 }
 
-// Codes a row given its changing elements and the reference row's (T.6 2.2).
+// Codes a row given its changing elements and the reference row's (T.6 2.2);
+// both are preceded by an entry below -1 (so ref[-1] may be read).
 // a0 starts before the row, white; the colour of a0 is white exactly when the
 // next change a1 = cur[ia] starts a black run (ia even), and b1 is the first
-// change of the reference row right of a0 that starts a run of a1's colour.
+// change of the reference row right of a0 that starts a run of a1's colour,
+// so the first ref[ib] > a0 among the indices ib of ia's parity.
 void EncodeRow(const int* ref, const int* cur, int width, BitWriter& out) {
   int a0 = -1;
   int ia = 0, ib = 0;
   while (a0 < width) {
     const int a1 = cur[ia];
-    // b1's index: the first reference change right of a0 (which is at most one
-    // step back from the last b1, as a0 never moves left), with ia's parity.
-    if (ib > 0 && ref[ib - 1] > a0) --ib;
-    while (ref[ib] <= a0) ++ib;
-    ib += (ib ^ ia) & 1;
+    while (ref[ib] <= a0) ib += 2;
     const int b1 = ref[ib], b2 = ref[ib + 1];
     if (b2 < a1) {
       out.Put(kPass);
       a0 = b2;
     } else if (a1 - b1 <= 3 && b1 - a1 <= 3) {
       out.Put(kVertical[3 + a1 - b1]);
+      // a0's colour changes, and the new b1 may be the change just before the
+      // old one (when a1 < b1).
       a0 = a1;
       ++ia;
+      --ib;
     } else {
       const int a2 = cur[ia + 1];
       const bool black = ia % 2 == 1;  // the colour of a0
@@ -169,30 +190,42 @@ void EncodeRow(const int* ref, const int* cur, int width, BitWriter& out) {
 Result<std::string> EncodeG4(PIX* pix) {
   if (pix == nullptr) return MakeError(ErrorKind::kInternal, "no image to encode as G4");
   if (pixGetDepth(pix) != 1) {
-    return MakeError(ErrorKind::kInternal, "G4 encodes 1 bpp images, not " +
-                                               std::to_string(pixGetDepth(pix)) + " bpp");
+    return MakeError(ErrorKind::kInternal,
+                     "G4 encodes 1 bpp images, not " + std::to_string(pixGetDepth(pix)) + " bpp");
   }
   const int width = pixGetWidth(pix), height = pixGetHeight(pix), wpl = pixGetWpl(pix);
   const l_uint32* data = pixGetData(pix);
   if (width <= 0 || height <= 0 || data == nullptr || wpl < (width + 31) / 32) {
     return MakeError(ErrorKind::kInternal, "cannot encode an empty image as G4");
   }
-  // Each row has at most `width` changes, then the sentinels.
-  const size_t row = static_cast<size_t>(width) + kSentinels;
-  std::vector<int> changes(2 * row);
-  int* ref = changes.data();
+  // The changes of the row above (ref) and of this row (cur): at most one per
+  // pixel, then the sentinels, after an entry below any a0 (ref[-1]).
+  const size_t row = 1 + static_cast<size_t>(width) + kSentinels;
+  std::vector<int> changes(2 * row, -2);
+  int* ref = changes.data() + 1;
   int* cur = ref + row;
   std::fill(ref, ref + kSentinels, width);  // the imaginary white row above the first
+  int ref_count = 0;
   std::string out;
   BitWriter bits(out);
   for (int y = 0; y < height; ++y) {
-    FindChanges(data + static_cast<size_t>(y) * wpl, wpl, width, cur);
+    const l_uint32* line = data + static_cast<size_t>(y) * wpl;
+    // A row like the one above (as in blank space) is V0 at each change and at
+    // the end of the row. (Pad bits may make equal rows look different: then
+    // they go the long way, to the same codes.)
+    if (y > 0 && std::memcmp(line, line - wpl, sizeof(l_uint32) * wpl) == 0) {
+      int ones = ref_count + 1;
+      for (; ones > 32; ones -= 32) bits.Put(0xffffffff, 32);
+      bits.Put((uint64_t{1} << ones) - 1, ones);
+      continue;
+    }
+    ref_count = FindChanges(line, width, cur);
     EncodeRow(ref, cur, width, bits);
     std::swap(ref, cur);
   }
   bits.Put(kEndOfBlock);
   bits.Put(kEndOfBlock);
-  bits.Flush();
+  bits.Finish();
   return out;
 }
 

@@ -2,18 +2,18 @@
 // WorkerProcess and DocumentRunner, including every way a worker can die (the
 // test hooks of pipeline/worker_main.h), and the protocol's defences against a
 // worker that sends garbage.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "core/file_util.h"
 #include "pipeline/document_pipeline.h"
@@ -211,6 +211,24 @@ TEST_F(WorkerTest, RulesThatDoNotMatchTheParentsAreRefused) {
       WorkerProcess::Start(Config(), PipelineOptions{}, std::string(64, '0'));
   ASSERT_FALSE(w);
   EXPECT_NE(w.error().message.find("rule packs changed"), std::string::npos) << w.error().message;
+}
+
+// A worker launched before the caller loads its rules is checked once they
+// are loaded: the same rules serve documents, other rules are refused.
+TEST_F(WorkerTest, ALaunchedWorkerServesOnlyOnceItsRulesAreTheCallers) {
+  Result<std::unique_ptr<WorkerProcess>> early = WorkerProcess::Launch(Config(), PipelineOptions{});
+  ASSERT_TRUE(early);
+  PipelineOptions options;
+  DocumentRunner runner(options, *rules_, Config(), std::move(*early));
+  EXPECT_EQ(runner.Run(kSample).status, DocumentStatus::kRedacted);
+
+  Result<std::unique_ptr<WorkerProcess>> other = WorkerProcess::Launch(Config(), PipelineOptions{});
+  ASSERT_TRUE(other);
+  const Status ready = (*other)->Ready(std::string(64, '0'));
+  ASSERT_FALSE(ready.ok());
+  EXPECT_EQ(ready.error().kind, ErrorKind::kConfig);
+  EXPECT_NE(ready.error().message.find("rule packs changed"), std::string::npos);
+  EXPECT_FALSE((*other)->usable());
 }
 
 TEST_F(WorkerTest, DestroyingTheWorkerEndsTheProcess) {

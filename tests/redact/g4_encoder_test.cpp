@@ -72,12 +72,15 @@ PixPtr DecodeG4(const std::string& g4, int width, int height) {
   };
   constexpr uint16_t kShort = 3, kLong = 4;
   constexpr uint32_t kEntries = 9, kDataAt = 8 + 2 + kEntries * 12 + 4;
-  const Entry entries[kEntries] = {
-      {256, kLong, static_cast<uint32_t>(width)},  {257, kLong, static_cast<uint32_t>(height)},
-      {258, kShort, 1},                            {259, kShort, 4},  // CCITT T.6
-      {262, kShort, 0},                            {273, kLong, kDataAt},
-      {277, kShort, 1},                            {278, kLong, static_cast<uint32_t>(height)},
-      {279, kLong, static_cast<uint32_t>(g4.size())}};
+  const Entry entries[kEntries] = {{256, kLong, static_cast<uint32_t>(width)},
+                                   {257, kLong, static_cast<uint32_t>(height)},
+                                   {258, kShort, 1},
+                                   {259, kShort, 4},  // CCITT T.6
+                                   {262, kShort, 0},
+                                   {273, kLong, kDataAt},
+                                   {277, kShort, 1},
+                                   {278, kLong, static_cast<uint32_t>(height)},
+                                   {279, kLong, static_cast<uint32_t>(g4.size())}};
   std::string tiff = "II*";
   tiff.push_back('\0');
   auto put = [&](uint32_t v, int bytes) {
@@ -93,8 +96,7 @@ PixPtr DecodeG4(const std::string& g4, int width, int height) {
   }
   put(0, 4);  // no next IFD
   tiff += g4;
-  return PixPtr(
-      pixReadMemTiff(reinterpret_cast<const l_uint8*>(tiff.data()), tiff.size(), 0));
+  return PixPtr(pixReadMemTiff(reinterpret_cast<const l_uint8*>(tiff.data()), tiff.size(), 0));
 }
 
 // Our encoding of `pix` is libtiff's, byte for byte, and decodes to `pix`.
@@ -138,10 +140,9 @@ PixPtr Rectangles(int width, int height, int count, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> x(-20, width), y(-20, height), w(1, width), h(1, height / 4);
   for (int i = 0; i < count; ++i) {
-    BOX* box = boxCreate(x(rng), y(rng), w(rng) / (i % 3 + 1), h(rng) / (i % 5 + 1) + 1);
-    pixRasterop(pix.get(), box->x, box->y, box->w, box->h, i % 4 == 3 ? PIX_CLR : PIX_SET,
-                nullptr, 0, 0);
-    boxDestroy(&box);
+    const int left = x(rng), top = y(rng), across = w(rng) / (i % 3 + 1),
+              down = h(rng) / (i % 5 + 1) + 1;
+    pixRasterop(pix.get(), left, top, across, down, i % 4 == 3 ? PIX_CLR : PIX_SET, nullptr, 0, 0);
   }
   return pix;
 }
@@ -234,10 +235,11 @@ TEST(EncodeG4, EveryRunLength) {
 // A real text page: the bundled FOI sample at 300 dpi, thresholded (a crisp
 // render and an anti-aliased one thresholded as the writer does).
 TEST(EncodeG4, TextPageAt300Dpi) {
-  Result<std::string> input = ReadFile(std::string(REDACT_SOURCE_DIR) + "/samples/foi-response.pdf");
+  Result<std::string> input =
+      ReadFile(std::string(REDACT_SOURCE_DIR) + "/samples/foi-response.pdf");
   ASSERT_TRUE(input.ok()) << input.error().message;
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
-      input->data(), static_cast<int>(input->size())));
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(input->data(), static_cast<int>(input->size())));
   ASSERT_TRUE(doc);
   std::unique_ptr<poppler::page> page(doc->create_page(0));
   ASSERT_TRUE(page);
