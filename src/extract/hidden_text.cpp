@@ -152,17 +152,16 @@ void Load(QPDF& qpdf, const std::string& bytes, const std::string& password) {
                          password.empty() ? nullptr : password.c_str());
 }
 
-// The copy without text: see the header. `paints` gets one flag per page, set
-// (once the copy is written) when the page draws anything besides text or has
-// annotations; a page without is blank paper in the copy. `plain` gets one
-// flag per page, left set when the page only shows text in black and has no
-// annotations (HiddenTextProbe::PlainText).
-std::string WithoutText(const std::string& bytes, const std::string& password,
-                        std::vector<std::shared_ptr<bool>>& paints,
-                        std::vector<std::shared_ptr<bool>>& plain) {
+// What each page draws, read from its content stream without writing
+// anything: `paints` gets one flag per page, set when the page draws anything
+// besides text or has annotations (a page without is blank paper once its
+// text is gone); `plain` one flag per page, left set when the page only shows
+// text in black and has no annotations (HiddenTextProbe::PlainText).
+void ReadPageFlags(const std::string& bytes, const std::string& password,
+                   std::vector<std::shared_ptr<bool>>& paints,
+                   std::vector<std::shared_ptr<bool>>& plain) {
   QPDF qpdf;
   Load(qpdf, bytes, password);
-  std::set<QPDFObjGen> seen;
   for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
     auto flag = std::make_shared<bool>(false);
     auto only_text = std::make_shared<bool>(true);
@@ -173,7 +172,18 @@ std::string WithoutText(const std::string& bytes, const std::string& password,
     }
     paints.push_back(flag);
     plain.push_back(only_text);
-    page.addContentTokenFilter(std::make_shared<DropTextShowing>(flag, only_text));
+    DropTextShowing reader(flag, only_text);
+    page.filterContents(&reader);  // output discarded
+  }
+}
+
+// The copy without text: see the header.
+std::string WithoutText(const std::string& bytes, const std::string& password) {
+  QPDF qpdf;
+  Load(qpdf, bytes, password);
+  std::set<QPDFObjGen> seen;
+  for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
+    page.addContentTokenFilter(std::make_shared<DropTextShowing>());
     FilterForms(page.getAttribute("/Resources", false), seen, 0);
   }
   return Write(qpdf);
@@ -226,7 +236,25 @@ bool Inside(const Box& word, const std::vector<Box>& boxes) {
 }  // namespace
 
 struct HiddenTextProbe::Impl {
-  std::unique_ptr<PdfDocument> without_text;
+  // The input, for the copy without text, made on first use (WithoutTextCopy):
+  // a document of plain pages never needs it.
+  std::string bytes, password;
+  bool tried_copy = false;
+  std::unique_ptr<PdfDocument> without_text;  // null until made, or if it failed
+
+  const PdfDocument* WithoutTextCopy() {
+    if (!tried_copy) {
+      tried_copy = true;
+      try {
+        Result<std::unique_ptr<PdfDocument>> copy =
+            PdfDocument::Open(WithoutText(bytes, password), "");
+        if (copy) without_text = std::move(*copy);
+      } catch (const std::exception&) {
+        // qpdf cannot rewrite it: words are then taken as visible.
+      }
+    }
+    return without_text.get();
+  }
   // Per page: whether it draws anything besides text (see WithoutText). A page
   // that does not renders as blank paper without its text, so HiddenWords
   // compares it with white instead of rendering the copy.
@@ -243,17 +271,16 @@ HiddenTextProbe::~HiddenTextProbe() = default;
 Result<std::unique_ptr<HiddenTextProbe>> HiddenTextProbe::Open(const std::string& bytes,
                                                                const std::string& password) {
   auto impl = std::make_unique<Impl>();
-  std::string stripped, revealed;
+  std::string revealed;
   try {
-    stripped = WithoutText(bytes, password, impl->paints, impl->plain);
+    ReadPageFlags(bytes, password, impl->paints, impl->plain);
     revealed = Revealed(bytes, password, impl->frames);
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kUnreadable,
                      std::string("qpdf cannot rewrite the PDF: ") + e.what());
   }
-  Result<std::unique_ptr<PdfDocument>> a = PdfDocument::Open(std::move(stripped), "");
-  if (!a) return a.error();
-  impl->without_text = std::move(*a);
+  impl->bytes = bytes;
+  impl->password = password;
   if (!revealed.empty()) {
     Result<std::unique_ptr<PdfDocument>> b = PdfDocument::Open(std::move(revealed), "");
     if (b) impl->revealed = std::move(*b);
@@ -303,7 +330,8 @@ std::vector<bool> HiddenTextProbe::HiddenWords(const Raster& shown, int index, c
                                                const std::vector<Box>& shown_boxes) const {
   std::vector<bool> hidden(page.words.size(), false);
   if (page.words.empty() || shown.dpi != kVisibilityDpi || !shown.pix ||
-      pixGetDepth(shown.pix.get()) != 32 || index >= impl_->without_text->page_count()) {
+      pixGetDepth(shown.pix.get()) != 32 || index < 0 ||
+      static_cast<size_t>(index) >= impl_->paints.size()) {
     return hidden;
   }
   const Raster* with = &shown;
@@ -321,7 +349,9 @@ std::vector<bool> HiddenTextProbe::HiddenWords(const Raster& shown, int index, c
       return hidden;
     }
   }
-  Result<Raster> without = impl_->without_text->RenderPage(index, kVisibilityDpi);
+  const PdfDocument* copy = impl_->WithoutTextCopy();
+  if (copy == nullptr || index >= copy->page_count()) return hidden;
+  Result<Raster> without = copy->RenderPage(index, kVisibilityDpi);
   if (!without || pixGetWidth(with->pix.get()) != pixGetWidth(without->pix.get()) ||
       pixGetHeight(with->pix.get()) != pixGetHeight(without->pix.get())) {
     return hidden;

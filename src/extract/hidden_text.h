@@ -24,8 +24,10 @@
 // Words inside a shown annotation's rectangle are drawn by its appearance,
 // which both renders share; they are taken as visible.
 //
-// Ownership and threads: the probe owns its copies; it reads the bytes given
-// to Open only during Open. Not safe for concurrent use.
+// Ownership and threads: the probe owns its copies and a copy of the bytes
+// given to Open. The copy without text is made on the first HiddenWords that
+// needs it (a page that paints besides text), so a document of plain or
+// text-only pages never makes it. Not safe for concurrent use.
 #pragma once
 
 #include <memory>

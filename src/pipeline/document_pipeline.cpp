@@ -704,6 +704,17 @@ void RedactEveryOccurrence(PageWorks& works) {
   }
 }
 
+// Once the findings and the text output are final, the pages' texts and the
+// words' glyph boxes are needed no more (writing uses the words' own boxes and
+// the findings' boxes): freed before the pages are written, they do not add
+// to the memory the writer holds at its peak.
+void ReleaseDetectionData(PageWorks& works) {
+  for (auto& work : works) {
+    work->text.reset();
+    for (Word& w : work->page.words) std::vector<Box>().swap(w.glyphs);
+  }
+}
+
 std::string RedactedText(const PageWorks& works, LabelMode labels) {
   std::string out;
   for (size_t i = 0; i < works.size() && works[i]->kind == PageWork::Kind::kPage; ++i) {
@@ -947,6 +958,7 @@ std::optional<DocumentOutcome> Process(const std::string& bytes, const PipelineO
 
   outcome.text = RedactedText(*works, options.labels);
   std::vector<std::string> redacted = RedactedStrings(*works);
+  ReleaseDetectionData(*works);
   if (doc.pdf || doc.image) {
     Result<std::optional<std::string>> pdf = WriteRedactedPdf(*crew, *works, options);
     if (!pdf) return Fail(std::move(outcome), pdf.error());
