@@ -57,56 +57,42 @@ constexpr Code kVertical[7] = {{0x2, 7}, {0x2, 6}, {0x2, 3}, {0x1, 1},
                                {0x3, 3}, {0x3, 6}, {0x3, 7}};
 constexpr Code kEndOfBlock = {0x1, 12};  // EOL; two of them end a T.6 block
 
-// Packs codes into a string, most significant bit first. Each code goes out at
-// once with the bits pending before it: eight bytes stored, as many as are
-// complete kept (no branch on whether a byte is full).
-class BitWriter {
- public:
-  explicit BitWriter(std::string& out) : out_(out) {
-    out_.resize(16 * 1024);
-    at_ = out_.data();
-    end_ = at_ + out_.size();
-  }
+// Where the coded bits go: a buffer with room for them (the caller makes room
+// before each row: RowBytes), the bits of the byte being filled pending.
+// Each code is stored at once with the bits before it, eight bytes written
+// and as many kept as are complete: no branch on whether a byte is full. The
+// coder keeps a copy in a local so that its stores, through a char*, cannot
+// alias it and it stays in registers.
+struct BitCursor {
+  char* at;              // the byte being filled
+  uint64_t pending = 0;  // its bits so far, the low `count` bits
+  unsigned count = 0;    // 0-7 between codes
 
   // Writes the `length` (1-32) low bits of `bits`.
-  void Put(uint32_t bits, int length) {
-    if (end_ - at_ < 8) Grow();
-    pending_ = pending_ << length | bits;  // only the low count_ bits are pending
-    count_ += length;
-    uint64_t word = pending_ << (64 - count_);
+  void Put(uint32_t bits, unsigned length) {
+    pending = pending << length | bits;
+    count += length;
+    uint64_t word = pending << (64 - count);
     if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
-    std::memcpy(at_, &word, 8);
-    at_ += count_ / 8;
-    count_ %= 8;
+    std::memcpy(at, &word, 8);
+    at += count / 8;
+    count %= 8;
   }
   void Put(Code code) { Put(code.bits, code.length); }
-
-  // Pads the last byte with zero bits and trims the string to what was written.
-  void Finish() {
-    if (count_ > 0) Put(0, 8 - count_);
-    out_.resize(static_cast<size_t>(at_ - out_.data()));
-    out_.shrink_to_fit();
-  }
-
- private:
-  void Grow() {
-    const size_t used = at_ - out_.data();
-    out_.resize(2 * out_.size());
-    at_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
-  }
-
-  std::string& out_;
-  char* at_ = nullptr;  // the first byte not complete yet
-  char* end_ = nullptr;
-  uint64_t pending_ = 0;
-  int count_ = 0;  // bits pending, 0-7 between codes
 };
+
+// Room for a row of `width` pixels, with Put's 8-byte stores. A row has at
+// most 1.5 * width + 1 codes (a vertical code takes a change of the row, a
+// horizontal one two, a pass two of the row above) of up to 7 bits, up to
+// width / 2 + 1 of them horizontal with two runs of up to 25 bits each, plus
+// 12 bits per 2560 pixels of long runs: under 5 bytes a pixel.
+size_t RowBytes(int width) { return 8 * static_cast<size_t>(width) + 64; }
 
 // The codes of a run of `run` pixels in horizontal mode: make-up codes while
 // over 63 (as libtiff: 2560 while 2624 or more, then one more for the rest's
-// multiple of 64), then the terminating code.
-void PutRun(BitWriter& out, int run, bool black) {
+// multiple of 64), then the terminating code. Always inlined, so that the
+// coder's cursor stays a local.
+[[gnu::always_inline]] inline void PutRun(BitCursor& out, int run, bool black) {
   for (; run >= 2624; run -= 2560) out.Put(kExtendedMakeUp[12]);
   if (run >= 64) {
     const int m = run / 64;
@@ -121,23 +107,34 @@ void PutRun(BitWriter& out, int run, bool black) {
 // changes past the last one (b1, b2 and a2 at the end of the row).
 constexpr int kSentinels = 4;
 
+// std::popcount is a library call on baseline x86-64 (no POPCNT).
+int CountOnes(uint64_t x) {
+  x -= x >> 1 & 0x5555555555555555;
+  x = (x & 0x3333333333333333) + (x >> 2 & 0x3333333333333333);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0f;
+  return static_cast<int>(x * 0x0101010101010101 >> 56);
+}
+
 // Writes the changing elements of a row of `width` pixels, 1 = black, packed
 // in 32-bit words most significant pixel first: the positions whose pixel
 // differs from the one on its left (pixel -1 being white), so even entries
 // start black runs and odd ones white runs; then kSentinels copies of `width`.
-// Returns how many changes there are. Scans 64 pixels at a time: x ^ (x >> 1)
-// marks every change in them at once.
+// Returns how many changes there are. Takes 64 pixels at a time: x ^ (x >> 1)
+// marks their changes at once, which are taken from the right (the lowest set
+// bit is the cheapest to find and clear) and stored right to left.
 int FindChanges(const l_uint32* line, int width, int* out) {
   int* const first = out;
   uint64_t left = 0;  // the pixel left of the chunk
   auto add = [&](uint64_t chunk, int base, uint64_t mask) {
     uint64_t changes = (chunk ^ (chunk >> 1 | left << 63)) & mask;
     left = chunk & 1;
-    while (changes != 0) {
-      const int z = std::countl_zero(changes);
-      *out++ = base + z;
-      changes ^= (uint64_t{1} << 63) >> z;
-    }
+    if (changes == 0) return;
+    out += CountOnes(changes);
+    int* at = out;
+    do {
+      *--at = base + 63 - std::countr_zero(changes);
+      changes &= changes - 1;
+    } while (changes != 0);
   };
   int base = 0;
   for (; width - base >= 64; base += 64, line += 2) {
@@ -156,23 +153,25 @@ int FindChanges(const l_uint32* line, int width, int* out) {
 // next change a1 = cur[ia] starts a black run (ia even), and b1 is the first
 // change of the reference row right of a0 that starts a run of a1's colour,
 // so the first ref[ib] > a0 among the indices ib of ia's parity.
-void EncodeRow(const int* ref, const int* cur, int width, BitWriter& out) {
+void EncodeRow(const int* ref, const int* cur, int width, BitCursor& cursor) {
+  BitCursor out = cursor;
   int a0 = -1;
   int ia = 0, ib = 0;
   while (a0 < width) {
     const int a1 = cur[ia];
     while (ref[ib] <= a0) ib += 2;
     const int b1 = ref[ib], b2 = ref[ib + 1];
-    if (b2 < a1) {
-      out.Put(kPass);
-      a0 = b2;
-    } else if (a1 - b1 <= 3 && b1 - a1 <= 3) {
-      out.Put(kVertical[3 + a1 - b1]);
+    const auto offset = static_cast<unsigned>(a1 - b1 + 3);  // vertical: 0-6
+    if (offset <= 6 && b2 >= a1) {
+      out.Put(kVertical[offset]);
       // a0's colour changes, and the new b1 may be the change just before the
       // old one (when a1 < b1).
       a0 = a1;
       ++ia;
       --ib;
+    } else if (b2 < a1) {
+      out.Put(kPass);
+      a0 = b2;
     } else {
       const int a2 = cur[ia + 1];
       const bool black = ia % 2 == 1;  // the colour of a0
@@ -183,6 +182,7 @@ void EncodeRow(const int* ref, const int* cur, int width, BitWriter& out) {
       ia += 2;
     }
   }
+  cursor = out;
 }
 
 }  // namespace
@@ -206,9 +206,17 @@ Result<std::string> EncodeG4(PIX* pix) {
   int* cur = ref + row;
   std::fill(ref, ref + kSentinels, width);  // the imaginary white row above the first
   int ref_count = 0;
-  std::string out;
-  BitWriter bits(out);
+
+  std::string out(std::max<size_t>(64 * 1024, 2 * RowBytes(width)), '\0');
+  BitCursor bits{out.data()};
+  auto make_room = [&](size_t bytes) {
+    const size_t used = static_cast<size_t>(bits.at - out.data());
+    if (out.size() - used >= bytes) return;
+    out.resize(std::max(2 * out.size(), used + bytes));
+    bits.at = out.data() + used;
+  };
   for (int y = 0; y < height; ++y) {
+    make_room(RowBytes(width));
     const l_uint32* line = data + static_cast<size_t>(y) * wpl;
     // A row like the one above (as in blank space) is V0 at each change and at
     // the end of the row. (Pad bits may make equal rows look different: then
@@ -216,16 +224,19 @@ Result<std::string> EncodeG4(PIX* pix) {
     if (y > 0 && std::memcmp(line, line - wpl, sizeof(l_uint32) * wpl) == 0) {
       int ones = ref_count + 1;
       for (; ones > 32; ones -= 32) bits.Put(0xffffffff, 32);
-      bits.Put((uint64_t{1} << ones) - 1, ones);
+      bits.Put(static_cast<uint32_t>((uint64_t{1} << ones) - 1), ones);
       continue;
     }
     ref_count = FindChanges(line, width, cur);
     EncodeRow(ref, cur, width, bits);
     std::swap(ref, cur);
   }
+  make_room(16);
   bits.Put(kEndOfBlock);
   bits.Put(kEndOfBlock);
-  bits.Finish();
+  if (bits.count > 0) bits.Put(0, 8 - bits.count);  // pad the last byte with zeros
+  out.resize(static_cast<size_t>(bits.at - out.data()));
+  out.shrink_to_fit();
   return out;
 }
 
