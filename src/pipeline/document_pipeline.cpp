@@ -1,5 +1,6 @@
 #include "pipeline/document_pipeline.h"
 
+#include <malloc.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -713,6 +714,7 @@ void ReleaseDetectionData(PageWorks& works) {
     work->text.reset();
     for (Word& w : work->page.words) std::vector<Box>().swap(w.glyphs);
   }
+  malloc_trim(0);
 }
 
 std::string RedactedText(const PageWorks& works, LabelMode labels) {

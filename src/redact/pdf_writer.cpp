@@ -7,6 +7,7 @@
 #include <charconv>
 #include <exception>
 #include <optional>
+#include <qpdf/Pl_String.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
@@ -319,6 +320,7 @@ struct RedactedPdfWriter::Impl {
   QPDF pdf;
   QPDFObjectHandle font;  // uninitialised until a page has words
   int pages = 0;
+  size_t bytes = 0;  // of the pages' images and content streams so far
   bool finished = false;
 
   QPDFObjectHandle Font() {
@@ -387,6 +389,7 @@ Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
     page.replaceKey("/Contents", QPDFObjectHandle::newStream(&pdf, encoded.contents));
     QPDFPageDocumentHelper(pdf).addPage(QPDFPageObjectHelper(page), false);
     ++impl_->pages;
+    impl_->bytes += encoded.image.size() + encoded.contents.size();
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kInternal,
                      std::string("could not build the output page: ") + e.what());
@@ -399,16 +402,20 @@ Result<std::string> RedactedPdfWriter::Finish() {
   impl_->finished = true;
   if (impl_->pages == 0) return MakeError(ErrorKind::kInternal, "no pages to write");
   try {
+    // Written straight into the string returned: no second copy of the
+    // whole output at the writer's peak.
+    std::string out;
+    out.reserve(impl_->bytes + impl_->bytes / 8 + (64 << 10));  // the images, the text, overhead
+    Pl_String sink("output PDF", nullptr, out);
     QPDFWriter writer(impl_->pdf);
-    writer.setOutputMemory();
+    writer.setOutputPipeline(&sink);
     writer.setDeterministicID(true);
     writer.setObjectStreamMode(qpdf_o_generate);
     writer.setCompressStreams(true);
     // Leave the images' own encodings alone; only the content streams get Flate.
     writer.setDecodeLevel(qpdf_dl_none);
     writer.write();
-    std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
-    return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+    return out;
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kInternal,
                      std::string("could not write the output PDF: ") + e.what());

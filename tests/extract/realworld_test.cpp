@@ -278,5 +278,26 @@ TEST(HiddenTextTest, EveryWordShowsOnlyWhenEachWordHasInk) {
   EXPECT_FALSE(shows(text + "BT /F1 1 Tf 40 150 Td (Tiny) Tj ET", PdfDocument::Pixels::kBilevel));
 }
 
+// Ink is sought exactly inside each word's box: one set pixel shows a word
+// whose box holds it and no word whose box ends just before or starts after.
+TEST(HiddenTextTest, EveryWordShowsLooksExactlyInsideTheBox) {
+  for (int px = 28; px <= 100; px += 3) {
+    Raster render{PixPtr(pixCreate(130, 20, 1)), 72};
+    ASSERT_TRUE(render.pix);
+    pixSetPixel(render.pix.get(), px, 7, 1);
+    for (int x0 = 30; x0 <= 70; x0 += 1) {
+      for (int x1 = x0 + 1; x1 <= 98; x1 += 5) {
+        Page page;
+        Word word;
+        word.text = "w";
+        word.box = Box{static_cast<double>(x0), 2, static_cast<double>(x1), 18};
+        page.words.push_back(word);
+        EXPECT_EQ(EveryWordShows(page, render), px >= x0 && px < x1)
+            << "pixel " << px << ", box " << x0 << ".." << x1;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace redact
