@@ -1,5 +1,7 @@
 // redact: the command line. Parses arguments with CLI11 and hands them to the
 // subcommands in cli/commands.h; nothing else lives here.
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -102,6 +104,14 @@ void AddRules(CLI::App& app, RulesArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every page is rendered into fresh buffers of a megabyte or more. By
+  // default glibc maps such a block and unmaps it when freed (or trims the
+  // heap above it), so each page pays page faults for new memory, more so on
+  // several threads (about a tenth of a 200-page document's time). Freed
+  // blocks are kept for the next page instead; the pipeline gives its freed
+  // memory back itself once detection is done (malloc_trim).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
   // Before anything else: OpenMP reads its limits once, at start-up (see
   // there). Only --in-process OCRs in this process; otherwise the worker
   // processes do, and they inherit the limit.

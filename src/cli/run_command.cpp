@@ -3,16 +3,14 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/commands.h"
 #include "audit/decisions.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "pipeline/batch.h"
 #include "pipeline/worker_process.h"
 
 namespace redact::cli {
 int Run(const RunArgs& args) {
-  std::optional<RuleSet> rules = LoadRules(args.rules, args.policy);
-  if (!rules) return kExitUsage;
   std::optional<std::string> key = LoadKey(args.key_file);
   if (!key) return kExitUsage;
 
@@ -48,13 +46,23 @@ int Run(const RunArgs& args) {
     }
     p.decisions = std::make_shared<const Decisions>(std::move(*decisions));
   }
-  options.options_record =
-      OptionsRecord(p, {args.ocr, args.label, args.jobs, args.rules, args.policy,
-                        !args.password.empty(), args.in_process});
+  options.options_record = OptionsRecord(p, {args.ocr, args.label, args.jobs, args.rules,
+                                             args.policy, !args.password.empty(), args.in_process});
   options.options_record["decisions"] = args.decisions;
   if (options.shard.count > 1) options.options_record["shard"] = args.shard;
 
-  Result<BatchSummary> summary = RunBatch(options, *rules);
+  // The first worker is launched before the rules are loaded here, so that
+  // both start up at once (see WorkerProcess::Launch), for a lone document,
+  // which gets all --jobs as page threads (RunBatch lets it go otherwise).
+  std::unique_ptr<WorkerProcess> launched;
+  if (!options.worker.exe.empty()) {
+    PipelineOptions first = p;
+    first.page_threads = std::max(1, args.jobs);
+    if (auto started = WorkerProcess::Launch(options.worker, first)) launched = std::move(*started);
+  }
+  std::optional<RuleSet> rules = LoadRules(args.rules, args.policy);
+  if (!rules) return kExitUsage;
+  Result<BatchSummary> summary = RunBatch(options, *rules, std::move(launched));
   if (!summary) {
     std::cerr << "redact: " << summary.error().message << "\n";
     return kExitUsage;

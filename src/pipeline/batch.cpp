@@ -1,7 +1,6 @@
 #include "pipeline/batch.h"
 
 #include <algorithm>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -29,13 +28,23 @@ namespace {
 class BatchState {
  public:
   BatchState(const BatchOptions& options, const RuleSet& rules, Publisher& publisher,
-             std::vector<InputFile> inputs, std::vector<std::string> stems)
-      : options_(options), rules_(rules), publisher_(publisher), inputs_(std::move(inputs)),
-        stems_(std::move(stems)) {}
+             std::vector<InputFile> inputs, std::vector<std::string> stems,
+             std::unique_ptr<WorkerProcess> launched)
+      : options_(options),
+        rules_(rules),
+        publisher_(publisher),
+        inputs_(std::move(inputs)),
+        stems_(std::move(stems)),
+        launched_(std::move(launched)) {}
 
   // One worker thread's loop: takes the next input until none is left.
   void Work() {
-    DocumentRunner runner(options_.pipeline, rules_, options_.worker);
+    std::unique_ptr<WorkerProcess> launched;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      launched = std::move(launched_);
+    }
+    DocumentRunner runner(options_.pipeline, rules_, options_.worker, std::move(launched));
     for (size_t i = next_++; i < inputs_.size(); i = next_++) ProcessOne(runner, i);
   }
 
@@ -52,7 +61,8 @@ class BatchState {
   const std::vector<InputFile> inputs_;
   const std::vector<std::string> stems_;
   std::atomic<size_t> next_{0};
-  std::mutex mu_;  // guards summary_, done_ and stderr
+  std::mutex mu_;                            // guards summary_, done_, launched_ and stderr
+  std::unique_ptr<WorkerProcess> launched_;  // for the first job to take
   BatchSummary summary_;
   int done_ = 0;
 };
@@ -83,8 +93,12 @@ void BatchState::Count(const std::string& file, const DocumentOutcome& outcome) 
       summary_.findings += static_cast<int>(outcome.findings.size());
       summary_.redactions += outcome.redactions;
       break;
-    case DocumentStatus::kFailed: ++summary_.failed; break;
-    case DocumentStatus::kSkipped: ++summary_.skipped; break;
+    case DocumentStatus::kFailed:
+      ++summary_.failed;
+      break;
+    case DocumentStatus::kSkipped:
+      ++summary_.skipped;
+      break;
   }
   if (outcome.status != DocumentStatus::kRedacted && outcome.error) {
     if (options_.progress_bar) std::cerr << "\r\033[K";
@@ -122,7 +136,8 @@ std::string DefaultAuditPath(const BatchOptions& options) {
 
 }  // namespace
 
-Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules) {
+Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules,
+                              std::unique_ptr<WorkerProcess> launched) {
   const auto start = std::chrono::steady_clock::now();
   std::error_code ec;
   fs::create_directories(options.outdir, ec);
@@ -130,8 +145,8 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
     return MakeError(ErrorKind::kConfig, "cannot create output folder " + options.outdir + ": " +
                                              (ec ? ec.message() : "not a folder"));
   }
-  std::string audit_path = options.audit_path.empty() ? DefaultAuditPath(options)
-                                                     : options.audit_path;
+  std::string audit_path =
+      options.audit_path.empty() ? DefaultAuditPath(options) : options.audit_path;
   Result<std::unique_ptr<AuditLog>> log = AuditLog::Open(audit_path, NewRunId());
   if (!log) return log.error();
   if (Result<nlohmann::json> ok =
@@ -150,7 +165,7 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
                               : std::vector<std::string>();
   std::vector<std::string> stems;
   for (const InputFile& input : inputs) {
-    stems.push_back(!input.problem.empty()      ? ""
+    stems.push_back(!input.problem.empty()    ? ""
                     : options.shard.count > 1 ? shard_stems[stems.size()]
                                               : namer.Reserve(input.path));
     if (input.problem.empty() && stems.back() != OutputStem(input.path)) {
@@ -168,8 +183,13 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
   BatchOptions tuned = options;
   tuned.pipeline.page_threads = std::max(1, jobs / document_threads);
 
+  // A worker launched for another number of page threads is not used.
+  if (launched && launched->options().page_threads != tuned.pipeline.page_threads) {
+    launched.reset();
+  }
   Publisher publisher(options.outdir, **log, options.hmac_key);
-  BatchState state(tuned, rules, publisher, std::move(inputs), std::move(stems));
+  BatchState state(tuned, rules, publisher, std::move(inputs), std::move(stems),
+                   std::move(launched));
   std::vector<std::thread> threads;
   for (int i = 1; i < document_threads; ++i) threads.emplace_back([&state] { state.Work(); });
   state.Work();
@@ -177,8 +197,7 @@ Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules)
 
   BatchSummary summary = state.summary();
   summary.audit_path = audit_path;
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 

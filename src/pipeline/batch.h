@@ -8,10 +8,9 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "detect/rule_set.h"
@@ -22,17 +21,17 @@
 namespace redact {
 
 struct BatchOptions {
-  std::vector<std::string> inputs;   // files and folders
-  std::string outdir;                // created if missing
-  std::string audit_path;            // default: OUTDIR/audit.jsonl; with a shard,
-                                     // OUTDIR/audit/shard-I-of-N.jsonl (one segment each)
-  Shard shard;                       // count > 1: only this share of the inputs
-  int jobs = 1;                      // documents processed in parallel
+  std::vector<std::string> inputs;  // files and folders
+  std::string outdir;               // created if missing
+  std::string audit_path;           // default: OUTDIR/audit.jsonl; with a shard,
+                                    // OUTDIR/audit/shard-I-of-N.jsonl (one segment each)
+  Shard shard;                      // count > 1: only this share of the inputs
+  int jobs = 1;                     // documents processed in parallel
   PipelineOptions pipeline;
-  WorkerConfig worker;               // exe empty: documents run in-process
-  std::string hmac_key;              // for finding digests
-  bool progress_bar = false;         // draw a progress bar on stderr
-  nlohmann::json options_record;     // what the run record says about the options
+  WorkerConfig worker;            // exe empty: documents run in-process
+  std::string hmac_key;           // for finding digests
+  bool progress_bar = false;      // draw a progress bar on stderr
+  nlohmann::json options_record;  // what the run record says about the options
 };
 
 struct BatchSummary {
@@ -43,7 +42,12 @@ struct BatchSummary {
 };
 
 // Runs the batch. Per-document problems are reported on stderr (one line each,
-// naming the file and the reason) and in the audit log.
-Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules);
+// naming the file and the reason) and in the audit log. `launched`, if given,
+// is a worker the caller launched (WorkerProcess::Launch with options.worker
+// and options.pipeline) before it loaded `rules`; the first job uses it if it
+// was launched with the page threads the batch gives each document (a lone
+// document gets all --jobs of them), else it is let go.
+Result<BatchSummary> RunBatch(const BatchOptions& options, const RuleSet& rules,
+                              std::unique_ptr<WorkerProcess> launched = nullptr);
 
 }  // namespace redact

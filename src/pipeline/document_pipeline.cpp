@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -809,10 +812,14 @@ Result<std::optional<EncodedPage>> RedactedPage(PageCrew::Member& m, const PageW
 }
 
 // Writes every page of a PDF or image input. Pages are rendered, burnt and
-// encoded on the crew a window at a time and added to the writer in page
-// order, so only a window of page images is ever in memory. nullopt: a plain
-// page was not plain after all, and the document must be redone without
-// trusting plain pages.
+// encoded on the crew and added to the writer in page order by whichever
+// thread finishes the page that is next: no thread waits for a whole batch,
+// and none runs more than kWriteAhead pages per thread ahead of the writer, so
+// only that many page images are ever in memory. nullopt: a plain page was not
+// plain after all, and the document must be redone without trusting plain
+// pages.
+constexpr int kWriteAhead = 4;
+
 Result<std::optional<std::string>> WriteRedactedPdf(PageCrew& crew, PageWorks& works,
                                                     const PipelineOptions& options) {
   int pages = 0;
@@ -820,32 +827,43 @@ Result<std::optional<std::string>> WriteRedactedPdf(PageCrew& crew, PageWorks& w
     ++pages;
   }
   RedactedPdfWriter writer;
-  const int window = 4 * crew.size();
-  for (int first = 0; first < pages; first += window) {
-    const int last = std::min(pages, first + window);
-    PageResults<std::optional<EncodedPage>> encoded(last - first);
-    std::atomic<bool> not_plain{false};
-    crew.ForEach(first, last, [&](PageCrew::Member& m, int i) {
-      const size_t slot = static_cast<size_t>(i - first);
-      Result<std::optional<EncodedPage>> page = RedactedPage(m, works, i, options);
-      if (!page) {
-        encoded.errors[slot] = page.error();
-        return false;
-      }
-      if (!*page) {
-        not_plain = true;
-        return false;
-      }
-      encoded.items[slot] = std::move(*page);
-      return true;
-    });
-    if (not_plain) return std::optional<std::string>();
-    if (std::optional<Error> error = encoded.First()) return *error;
-    for (std::optional<EncodedPage>& page : encoded.items) {
-      if (Status added = writer.AddEncodedPage(*page); !added) return added.error();
-      page.reset();
+  const int window = kWriteAhead * crew.size();
+  std::mutex mu;
+  std::condition_variable advanced;
+  int next = 0;  // the page the writer takes next
+  bool stop = false, not_plain = false;
+  std::map<int, EncodedPage> done;  // encoded, waiting for the pages before them
+  PageResults<char> failed(pages);  // errors only
+  crew.ForEach(0, pages, [&](PageCrew::Member& m, int i) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      advanced.wait(lock, [&] { return stop || i - next < window; });
+      if (stop) return false;
     }
-  }
+    Result<std::optional<EncodedPage>> page = RedactedPage(m, works, i, options);
+    std::lock_guard<std::mutex> lock(mu);
+    if (!page || !*page) {
+      if (!page) failed.errors[static_cast<size_t>(i)] = page.error();
+      not_plain |= page && !*page;
+      stop = true;
+      advanced.notify_all();
+      return false;
+    }
+    done.emplace(i, std::move(**page));
+    while (!done.empty() && done.begin()->first == next) {
+      if (Status added = writer.AddEncodedPage(done.begin()->second); !added) {
+        failed.errors[static_cast<size_t>(next)] = added.error();
+        stop = true;
+        break;
+      }
+      done.erase(done.begin());
+      ++next;
+    }
+    advanced.notify_all();
+    return !stop;
+  });
+  if (not_plain) return std::optional<std::string>();
+  if (std::optional<Error> error = failed.First()) return *error;
   Result<std::string> pdf = writer.Finish();
   if (!pdf) return pdf.error();
   return std::optional<std::string>(std::move(*pdf));

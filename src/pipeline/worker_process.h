@@ -102,6 +102,8 @@ class WorkerProcess {
   // False once the process is gone.
   bool Alive();
   int documents() const { return documents_; }
+  // The options the worker was started with.
+  const PipelineOptions& options() const { return options_; }
   pid_t pid() const { return pid_; }
 
  private:
