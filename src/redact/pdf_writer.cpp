@@ -7,6 +7,7 @@
 #include <charconv>
 #include <exception>
 #include <optional>
+#include <qpdf/Pl_Flate.hh>
 #include <qpdf/Pl_String.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
@@ -309,6 +310,16 @@ Result<EncodedPage> EncodePage(const Raster& image, double width_pt, double heig
                      std::string("could not build the page text: ") + e.what());
   }
   page.has_text = page.contents.find("BT 3 Tr") != std::string::npos;
+  try {
+    // Compressed here rather than when the writer finishes, which is serial.
+    Pl_String sink("page contents", nullptr, page.contents_flate);
+    Pl_Flate flate("page contents", &sink, Pl_Flate::a_deflate);
+    flate.write(reinterpret_cast<const unsigned char*>(page.contents.data()), page.contents.size());
+    flate.finish();
+  } catch (const std::exception& e) {
+    return MakeError(ErrorKind::kInternal,
+                     std::string("could not compress the page text: ") + e.what());
+  }
   page.width_pt = width_pt;
   page.height_pt = height_pt;
   return page;
@@ -386,10 +397,18 @@ Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
         QPDFObjectHandle::parse("<< /Type /Page /MediaBox [0 0 " + Num(encoded.width_pt) + " " +
                                 Num(encoded.height_pt) + "] >>"));
     page.replaceKey("/Resources", resources);
-    page.replaceKey("/Contents", QPDFObjectHandle::newStream(&pdf, encoded.contents));
+    QPDFObjectHandle contents = QPDFObjectHandle::newStream(&pdf);
+    if (encoded.contents_flate.empty()) {
+      contents.replaceStreamData(encoded.contents, QPDFObjectHandle::newNull(),
+                                 QPDFObjectHandle::newNull());
+    } else {
+      contents.replaceStreamData(encoded.contents_flate, QPDFObjectHandle::newName("/FlateDecode"),
+                                 QPDFObjectHandle::newNull());
+    }
+    page.replaceKey("/Contents", contents);
     QPDFPageDocumentHelper(pdf).addPage(QPDFPageObjectHelper(page), false);
     ++impl_->pages;
-    impl_->bytes += encoded.image.size() + encoded.contents.size();
+    impl_->bytes += encoded.image.size() + encoded.contents_flate.size();
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kInternal,
                      std::string("could not build the output page: ") + e.what());

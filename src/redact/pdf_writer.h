@@ -43,14 +43,15 @@ enum class PageEncoding {
 // depends on nothing but its arguments, so pages may be encoded on several
 // threads at once and then added to the writer in page order.
 struct EncodedPage {
-  std::string image;          // compressed image data
-  std::string filter;         // its PDF filter: /CCITTFaxDecode, /DCTDecode, /FlateDecode
-  int width = 0, height = 0;  // pixels
-  int components = 1;         // 1 grey, 3 RGB
-  int bits = 8;               // bits per component
-  bool predictor = false;     // Flate with PNG predictors
-  std::string contents;       // the page's content stream (unencoded)
-  bool has_text = false;      // contents use the font /F1
+  std::string image;           // compressed image data
+  std::string filter;          // its PDF filter: /CCITTFaxDecode, /DCTDecode, /FlateDecode
+  int width = 0, height = 0;   // pixels
+  int components = 1;          // 1 grey, 3 RGB
+  int bits = 8;                // bits per component
+  bool predictor = false;      // Flate with PNG predictors
+  std::string contents;        // the page's content stream (unencoded)
+  std::string contents_flate;  // the same, Flate-compressed (made here, in parallel)
+  bool has_text = false;       // contents use the font /F1
   double width_pt = 0, height_pt = 0;
 };
 
