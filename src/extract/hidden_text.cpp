@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
@@ -152,29 +153,23 @@ void Load(QPDF& qpdf, const std::string& bytes, const std::string& password) {
                          password.empty() ? nullptr : password.c_str());
 }
 
-// What each page draws, read from its content stream without writing
-// anything: `paints` gets one flag per page, set when the page draws anything
-// besides text or has annotations (a page without is blank paper once its
-// text is gone); `plain` one flag per page, left set when the page only shows
-// text in black and has no annotations (HiddenTextProbe::PlainText).
-void ReadPageFlags(const std::string& bytes, const std::string& password,
-                   std::vector<std::shared_ptr<bool>>& paints,
-                   std::vector<std::shared_ptr<bool>>& plain) {
-  QPDF qpdf;
-  Load(qpdf, bytes, password);
-  for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
-    auto flag = std::make_shared<bool>(false);
-    auto only_text = std::make_shared<bool>(true);
-    QPDFObjectHandle annots = page.getObjectHandle().getKey("/Annots");
-    if (!annots.isNull() && !(annots.isArray() && annots.getArrayNItems() == 0)) {
-      *flag = true;
-      *only_text = false;
-    }
-    paints.push_back(flag);
-    plain.push_back(only_text);
-    DropTextShowing reader(flag, only_text);
-    page.filterContents(&reader);  // output discarded
+// What a page draws, read from its content stream without writing anything.
+struct PageFlags {
+  bool paints = false;  // draws anything besides text, or has annotations
+  bool plain = false;   // only shows text in black, no annotations (PlainText)
+};
+
+PageFlags ReadPageFlags(QPDFPageObjectHelper& page) {
+  auto paints = std::make_shared<bool>(false);
+  auto plain = std::make_shared<bool>(true);
+  QPDFObjectHandle annots = page.getObjectHandle().getKey("/Annots");
+  if (!annots.isNull() && !(annots.isArray() && annots.getArrayNItems() == 0)) {
+    *paints = true;
+    *plain = false;
   }
+  DropTextShowing reader(paints, plain);
+  page.filterContents(&reader);  // output discarded
+  return PageFlags{*paints, *plain && !*paints};
 }
 
 // The copy without text: see the header.
@@ -236,9 +231,32 @@ bool Inside(const Box& word, const std::vector<Box>& boxes) {
 }  // namespace
 
 struct HiddenTextProbe::Impl {
-  // The input, for the copy without text, made on first use (WithoutTextCopy):
-  // a document of plain pages never needs it.
+  // A copy of the input (qpdf reads it in place, so it is declared first and
+  // outlives the QPDF), for the page flags and the copy without text.
   std::string bytes, password;
+  // The input parsed by qpdf, and what each page draws, read on first use
+  // (Flags), so that the pages' threads each read their own pages.
+  QPDF qpdf;
+  std::vector<QPDFPageObjectHelper> pages;
+  std::vector<std::optional<PageFlags>> flags;
+
+  // The flags of page `index`; a page that cannot be read counts as painting
+  // and not plain (it is then judged the careful way).
+  PageFlags Flags(int index) {
+    const size_t at = static_cast<size_t>(index);
+    if (index < 0 || at >= pages.size()) return PageFlags{true, false};
+    if (!flags[at]) {
+      try {
+        flags[at] = ReadPageFlags(pages[at]);
+      } catch (const std::exception&) {
+        flags[at] = PageFlags{true, false};
+      }
+    }
+    return *flags[at];
+  }
+
+  // The copy without text, made on first use (WithoutTextCopy): a document of
+  // plain pages never needs it.
   bool tried_copy = false;
   std::unique_ptr<PdfDocument> without_text;  // null until made, or if it failed
 
@@ -255,12 +273,6 @@ struct HiddenTextProbe::Impl {
     }
     return without_text.get();
   }
-  // Per page: whether it draws anything besides text (see WithoutText). A page
-  // that does not renders as blank paper without its text, so HiddenWords
-  // compares it with white instead of rendering the copy.
-  std::vector<std::shared_ptr<bool>> paints;
-  // Per page: whether it only shows text in black (see WithoutText).
-  std::vector<std::shared_ptr<bool>> plain;
   std::unique_ptr<PdfDocument> revealed;  // null when there is nothing to reveal
   std::vector<Frames> frames;
 };
@@ -273,14 +285,16 @@ Result<std::unique_ptr<HiddenTextProbe>> HiddenTextProbe::Open(const std::string
   auto impl = std::make_unique<Impl>();
   std::string revealed;
   try {
-    ReadPageFlags(bytes, password, impl->paints, impl->plain);
+    impl->bytes = bytes;
+    impl->password = password;
+    Load(impl->qpdf, impl->bytes, impl->password);
+    impl->pages = QPDFPageDocumentHelper(impl->qpdf).getAllPages();
+    impl->flags.resize(impl->pages.size());
     revealed = Revealed(bytes, password, impl->frames);
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kUnreadable,
                      std::string("qpdf cannot rewrite the PDF: ") + e.what());
   }
-  impl->bytes = bytes;
-  impl->password = password;
   if (!revealed.empty()) {
     Result<std::unique_ptr<PdfDocument>> b = PdfDocument::Open(std::move(revealed), "");
     if (b) impl->revealed = std::move(*b);
@@ -290,10 +304,7 @@ Result<std::unique_ptr<HiddenTextProbe>> HiddenTextProbe::Open(const std::string
 
 bool HiddenTextProbe::may_have_unshown_words() const { return impl_->revealed != nullptr; }
 
-bool HiddenTextProbe::PlainText(int index) const {
-  const size_t at = static_cast<size_t>(index);
-  return index >= 0 && at < impl_->plain.size() && *impl_->plain[at] && !*impl_->paints[at];
-}
+bool HiddenTextProbe::PlainText(int index) const { return impl_->Flags(index).plain; }
 
 bool EveryWordShows(const Page& page, const Raster& render) {
   PIX* pix = render.pix.get();
@@ -342,12 +353,11 @@ std::vector<bool> HiddenTextProbe::HiddenWords(const Raster& shown, int index, c
   std::vector<bool> hidden(page.words.size(), false);
   if (page.words.empty() || shown.dpi != kVisibilityDpi || !shown.pix ||
       pixGetDepth(shown.pix.get()) != 32 || index < 0 ||
-      static_cast<size_t>(index) >= impl_->paints.size()) {
+      static_cast<size_t>(index) >= impl_->pages.size()) {
     return hidden;
   }
   const Raster* with = &shown;
-  const size_t at = static_cast<size_t>(index);
-  if (index >= 0 && at < impl_->paints.size() && !*impl_->paints[at]) {
+  if (!impl_->Flags(index).paints) {
     // Nothing but text on this page: without it, it is blank paper.
     Raster paper{PixPtr(pixCreateTemplate(shown.pix.get())), shown.dpi};
     if (paper.pix) {
