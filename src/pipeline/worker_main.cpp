@@ -147,7 +147,13 @@ bool ServeDocument(int fd, const std::string& path, bool scan, const Setup& setu
         ErrorKind::kLimit, "memory limit " + FormatMemory(setup.options.max_memory) + " exceeded");
     go_on = false;
   }
-  return worker::WriteMessage(fd, {{"outcome", worker::EncodeOutcome(outcome)}}).ok() && go_on;
+  // The output PDF follows the outcome as a raw frame (worker_protocol.h).
+  std::optional<std::string> pdf = std::move(outcome.pdf);
+  outcome.pdf.reset();
+  json answer = {{"outcome", worker::EncodeOutcome(outcome)}, {"pdf_follows", pdf.has_value()}};
+  if (!worker::WriteMessage(fd, answer).ok()) return false;
+  if (pdf && !worker::WriteRawFrame(fd, *pdf).ok()) return false;
+  return go_on;
 }
 
 // The worker's life: set-up, then documents until the parent closes the channel.

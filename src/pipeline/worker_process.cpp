@@ -271,34 +271,70 @@ Error WorkerProcess::Death() {
   return MakeError(ErrorKind::kCrash, "worker vanished");
 }
 
-Result<json> WorkerProcess::Await(Clock::time_point deadline) {
-  worker::FrameReader& reader = reader_;
+bool WorkerProcess::Receive(Clock::time_point deadline, Error& error) {
   char buf[1 << 16];
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  if (left.count() <= 0) {
+    Kill();
+    retire_ = true;
+    DrainStderr();
+    error = MakeError(ErrorKind::kTimeout, "timed out");
+    return false;
+  }
+  pollfd fds[2] = {{channel_, POLLIN, 0}, {stderr_, POLLIN, 0}};
+  const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
+  if (ready < 0 && errno != EINTR) {
+    error = Death();
+    return false;
+  }
+  if (fds[1].revents & (POLLIN | POLLHUP)) DrainStderr();
+  if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+    // Drain what is there (up to 16 MB, then the frame's size is checked
+    // again): a large frame arrives in a few reads, not one chunk per poll.
+    // A worker that died after its last words: those are read first (the
+    // next call finds the channel closed again and reports the death).
+    for (int chunks = 0; chunks < 256; ++chunks) {
+      ssize_t n = ::read(channel_, buf, sizeof buf);
+      if (n > 0) {
+        reader_.Feed(buf, static_cast<size_t>(n));
+        continue;
+      }
+      if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        if (chunks > 0) break;
+        error = Death();
+        return false;
+      }
+      if (errno == EAGAIN) break;
+    }
+  }
+  return true;
+}
+
+Result<json> WorkerProcess::Await(Clock::time_point deadline) {
   for (;;) {
-    Result<json> next = reader.Next();
+    Result<json> next = reader_.Next();
     if (!next) {
       Kill();
       retire_ = true;
       return next.error();
     }
     if (!next->is_null()) return next;
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) {
+    Error error;
+    if (!Receive(deadline, error)) return error;
+  }
+}
+
+Result<std::string> WorkerProcess::AwaitRaw(Clock::time_point deadline) {
+  for (;;) {
+    Result<std::optional<std::string>> next = reader_.NextRaw();
+    if (!next) {
       Kill();
       retire_ = true;
-      DrainStderr();
-      return MakeError(ErrorKind::kTimeout, "timed out");
+      return next.error();
     }
-    pollfd fds[2] = {{channel_, POLLIN, 0}, {stderr_, POLLIN, 0}};
-    const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
-    if (ready < 0 && errno != EINTR) return Death();
-    if (fds[1].revents & (POLLIN | POLLHUP)) DrainStderr();
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = ::read(channel_, buf, sizeof buf);
-      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return Death();
-      if (n > 0) reader.Feed(buf, static_cast<size_t>(n));
-    }
+    if (*next) return std::move(**next);
+    Error error;
+    if (!Receive(deadline, error)) return error;
   }
 }
 
@@ -378,6 +414,18 @@ DocumentOutcome WorkerProcess::Run(const std::string& path, WorkerTask task) {
       if (decoded->error && (decoded->error->kind == ErrorKind::kLimit ||
                              decoded->error->kind == ErrorKind::kInternal)) {
         retire_ = true;
+      }
+      if (got = message->find("pdf_follows");
+          got != message->end() && got->is_boolean() && got->get<bool>()) {
+        Result<std::string> pdf = AwaitRaw(deadline);
+        if (!pdf) {
+          outcome.error = pdf.error();
+          if (outcome.error->kind == ErrorKind::kTimeout) {
+            outcome.error->message = "timed out after " + Seconds(allowed);
+          }
+          return outcome;
+        }
+        decoded->pdf = std::move(*pdf);
       }
       // What the parent learnt on the way stands where the worker could not say.
       if (decoded->doc_sha256.empty()) decoded->doc_sha256 = outcome.doc_sha256;

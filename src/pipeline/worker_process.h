@@ -113,6 +113,11 @@ class WorkerProcess {
   // The next message from the worker, or an Error: kTimeout at `deadline`
   // (the worker is then killed), kCrash/kLimit when it died (see Death).
   Result<nlohmann::json> Await(Clock::time_point deadline);
+  // The next frame as raw bytes (an output PDF), with Await's errors.
+  Result<std::string> AwaitRaw(Clock::time_point deadline);
+  // Reads what the worker sent or wrote on stderr, until `deadline`; false
+  // (and the Error in `error`) when the worker died or time ran out.
+  bool Receive(Clock::time_point deadline, Error& error);
   void DrainStderr();
   // Reaps the worker (killing it if it lingers) and says why it died.
   Error Death();

@@ -36,11 +36,20 @@ E EnumAt(const json& j, const char* key, int last) {
 json EncodeFinding(const Finding& f) {
   json boxes = json::array();
   for (const Box& b : f.boxes) boxes.push_back({b.x0, b.y0, b.x1, b.y1});
-  return {{"page", f.page},       {"rule", f.rule_id},   {"pack", f.pack},
-          {"category", f.category}, {"label", f.label},  {"action", static_cast<int>(f.action)},
-          {"begin", f.begin},     {"end", f.end},        {"text", Bytes(f.text)},
-          {"boxes", boxes},       {"words", f.words},    {"score", f.score},
-          {"source", static_cast<int>(f.source)}, {"hidden", f.hidden},
+  return {{"page", f.page},
+          {"rule", f.rule_id},
+          {"pack", f.pack},
+          {"category", f.category},
+          {"label", f.label},
+          {"action", static_cast<int>(f.action)},
+          {"begin", f.begin},
+          {"end", f.end},
+          {"text", Bytes(f.text)},
+          {"boxes", boxes},
+          {"words", f.words},
+          {"score", f.score},
+          {"source", static_cast<int>(f.source)},
+          {"hidden", f.hidden},
           {"place", f.place}};
 }
 
@@ -70,28 +79,47 @@ Finding DecodeFinding(const json& j) {
 }  // namespace
 
 void AppendFrame(const json& message, std::string* out) {
-  const std::vector<uint8_t> cbor = json::to_cbor(message);
-  uint64_t n = cbor.size();
-  for (size_t i = 0; i < kHeader; ++i) out->push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  out->append(cbor.begin(), cbor.end());
+  // The CBOR goes straight after a placeholder header (no copy of an output
+  // PDF's megabytes), which then gets its length.
+  const size_t at = out->size();
+  out->append(kHeader, '\0');
+  json::to_cbor(message, *out);
+  const uint64_t n = out->size() - at - kHeader;
+  for (size_t i = 0; i < kHeader; ++i) (*out)[at + i] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
-Status WriteMessage(int fd, const json& message) {
-  std::string frame;
-  AppendFrame(message, &frame);
-  const char* p = frame.data();
-  size_t left = frame.size();
+namespace {
+
+Status WriteAll(int fd, std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
   while (left > 0) {
     ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return MakeError(ErrorKind::kIo, std::string("cannot write to the worker channel: ") +
-                                           std::strerror(errno));
+      return MakeError(ErrorKind::kIo,
+                       std::string("cannot write to the worker channel: ") + std::strerror(errno));
     }
     p += n;
     left -= static_cast<size_t>(n);
   }
   return OkStatus();
+}
+
+}  // namespace
+
+Status WriteMessage(int fd, const json& message) {
+  std::string frame;
+  AppendFrame(message, &frame);
+  return WriteAll(fd, frame);
+}
+
+Status WriteRawFrame(int fd, std::string_view bytes) {
+  char header[kHeader];
+  const uint64_t n = bytes.size();
+  for (size_t i = 0; i < kHeader; ++i) header[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  if (Status ok = WriteAll(fd, std::string_view(header, kHeader)); !ok) return ok;
+  return WriteAll(fd, bytes);
 }
 
 Result<json> ReadMessage(int fd, long long max_bytes) {
@@ -103,20 +131,58 @@ Result<json> ReadMessage(int fd, long long max_bytes) {
     ssize_t n = ::read(fd, chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return MakeError(ErrorKind::kIo, std::string("cannot read the worker channel: ") +
-                                           std::strerror(errno));
+      return MakeError(ErrorKind::kIo,
+                       std::string("cannot read the worker channel: ") + std::strerror(errno));
     }
     if (n == 0) return MakeError(ErrorKind::kIo, "the worker channel was closed");
     reader.Feed(chunk, static_cast<size_t>(n));
   }
 }
 
+Result<std::optional<std::string>> FrameReader::NextRaw() {
+  if (buffer_.size() < kHeader) return std::optional<std::string>();
+  uint64_t n = 0;
+  for (size_t i = 0; i < kHeader; ++i)
+    n |= uint64_t(static_cast<unsigned char>(buffer_[i])) << (8 * i);
+  if (n > static_cast<uint64_t>(max_bytes_))
+    return Malformed("a frame of " + std::to_string(n) + " bytes");
+  if (buffer_.size() - kHeader < n) {
+    try {
+      buffer_.reserve(kHeader + n);  // as in Next
+    } catch (const std::exception&) {
+    }
+    return std::optional<std::string>();
+  }
+  std::string frame;
+  if (buffer_.size() == kHeader + n) {
+    frame = std::move(buffer_);  // the usual case: the frame is all there is
+    frame.erase(0, kHeader);
+    buffer_.clear();
+  } else {
+    frame = buffer_.substr(kHeader, n);
+    buffer_.erase(0, kHeader + n);
+  }
+  return std::optional<std::string>(std::move(frame));
+}
+
 Result<json> FrameReader::Next() {
   if (buffer_.size() < kHeader) return json();
   uint64_t n = 0;
-  for (size_t i = 0; i < kHeader; ++i) n |= uint64_t(static_cast<unsigned char>(buffer_[i])) << (8 * i);
-  if (n > static_cast<uint64_t>(max_bytes_)) return Malformed("a frame of " + std::to_string(n) + " bytes");
-  if (buffer_.size() - kHeader < n) return json();
+  for (size_t i = 0; i < kHeader; ++i)
+    n |= uint64_t(static_cast<unsigned char>(buffer_[i])) << (8 * i);
+  if (n > static_cast<uint64_t>(max_bytes_))
+    return Malformed("a frame of " + std::to_string(n) + " bytes");
+  if (buffer_.size() - kHeader < n) {
+    // A large frame (an output PDF) is gathered in one allocation of its size
+    // instead of growing by doubling as its chunks arrive. The size is the
+    // worker's word (at most max_bytes_): if it cannot be had, the buffer
+    // grows as before.
+    try {
+      buffer_.reserve(kHeader + n);
+    } catch (const std::exception&) {
+    }
+    return json();
+  }
   json message = json::from_cbor(buffer_.begin() + kHeader, buffer_.begin() + kHeader + n,
                                  /*strict=*/true, /*allow_exceptions=*/false);
   buffer_.erase(0, kHeader + n);
@@ -179,8 +245,8 @@ Result<PipelineOptions> DecodeOptions(const json& j) {
     o.timeout_seconds = j.at("timeout_seconds").get<int>();
     o.hmac_key = FromBytes(j.at("hmac_key"));
     if (const json& d = j.at("decisions"); !d.is_null()) {
-      o.decisions = std::make_shared<const Decisions>(
-          Decisions::FromRecords(d.get<std::vector<json>>(), {}));
+      o.decisions =
+          std::make_shared<const Decisions>(Decisions::FromRecords(d.get<std::vector<json>>(), {}));
     }
     return o;
   } catch (const std::exception& e) {

@@ -24,10 +24,9 @@
 // digest: then the key goes with them). The text never touches the disk.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "pipeline/document_pipeline.h"
@@ -40,6 +39,11 @@ void AppendFrame(const nlohmann::json& message, std::string* out);
 
 // Writes one message to `fd` (blocking; retries on EINTR). Fails with kIo.
 Status WriteMessage(int fd, const nlohmann::json& message);
+
+// Writes `bytes` to `fd` as one raw frame (blocking): how a worker sends an
+// output PDF after the outcome message that announces it ("pdf_follows"), so
+// that its megabytes are neither copied into CBOR nor parsed out of it.
+Status WriteRawFrame(int fd, std::string_view bytes);
 
 // Reads one whole message from `fd` (blocking). Fails with kIo at end of file
 // ("closed") or on a read error, kCrash on a frame over `max_bytes` or bad CBOR.
@@ -54,6 +58,9 @@ class FrameReader {
   // The next complete message, an empty (null) json if none is complete yet,
   // or an Error (kCrash) for an oversized frame or bad CBOR.
   Result<nlohmann::json> Next();
+  // The next frame's bytes as they are (a raw frame: WriteRawFrame), nullopt
+  // if it is not complete yet, or an Error (kCrash) for an oversized frame.
+  Result<std::optional<std::string>> NextRaw();
 
  private:
   long long max_bytes_;

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/file_util.h"
 #include "pipeline/document_pipeline.h"
@@ -294,6 +295,65 @@ TEST(WorkerProtocol, OutcomesRoundTripWithArbitraryBytes) {
   EXPECT_EQ(back->findings[0].text, f.text);
   EXPECT_EQ(back->findings[0].boxes[0].y1, 4);
   EXPECT_EQ(back->ocr_notes[0].rotation, 90);
+}
+
+// An output PDF travels as a raw frame after its outcome message: frames of
+// both kinds, fed in pieces of any size, come out whole and in order.
+TEST(WorkerProtocol, RawFramesFollowMessagesWhole) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  std::string pdf(3 << 20, '\0');
+  for (size_t i = 0; i < pdf.size(); ++i) pdf[i] = static_cast<char>((i * 7919) >> 3);
+  std::thread writer([&] {
+    EXPECT_TRUE(worker::WriteMessage(fds[1], {{"outcome", 1}, {"pdf_follows", true}}));
+    EXPECT_TRUE(worker::WriteRawFrame(fds[1], pdf));
+    EXPECT_TRUE(worker::WriteRawFrame(fds[1], ""));
+    EXPECT_TRUE(worker::WriteMessage(fds[1], {{"next", 2}}));
+    ::close(fds[1]);
+  });
+  std::string all;
+  char buf[1000];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    all.append(buf, static_cast<size_t>(n));
+  writer.join();
+  ::close(fds[0]);
+  for (size_t piece : {size_t{1}, size_t{7}, size_t{65536}, all.size()}) {
+    SCOPED_TRACE(piece);
+    worker::FrameReader reader(8 << 20);
+    std::vector<std::string> got;
+    int messages = 0;
+    for (size_t at = 0; at < all.size(); at += piece) {
+      reader.Feed(all.data() + at, std::min(piece, all.size() - at));
+      for (bool more = true; more;) {
+        more = false;
+        if (messages == 0 || messages == 3) {
+          Result<nlohmann::json> m = reader.Next();
+          ASSERT_TRUE(m);
+          if (!m->is_null()) {
+            EXPECT_EQ(m->begin().value(), messages == 0 ? 1 : 2);
+            ++messages;
+            more = true;
+          }
+        } else {
+          Result<std::optional<std::string>> raw = reader.NextRaw();
+          ASSERT_TRUE(raw);
+          if (*raw) {
+            got.push_back(std::move(**raw));
+            ++messages;
+            more = true;
+          }
+        }
+      }
+    }
+    EXPECT_EQ(messages, 4);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_TRUE(got[0] == pdf);
+    EXPECT_TRUE(got[1].empty());
+  }
+  worker::FrameReader small(100);
+  const std::string huge("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);
+  small.Feed(huge.data(), huge.size());
+  EXPECT_FALSE(small.NextRaw());
 }
 
 TEST(WorkerProtocol, GarbageFromAWorkerIsAnErrorNotACrash) {
