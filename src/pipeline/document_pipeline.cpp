@@ -205,7 +205,22 @@ void AddHidden(PageWork& work, std::vector<Word> words, const std::string& place
   }
 }
 
-void SetAside(PageWork& work, const std::vector<bool>& hidden);
+// Moves the words of work.page flagged in `hidden` into work.hidden.
+void SetAside(PageWork& work, const std::vector<bool>& hidden) {
+  std::vector<Word> visible, invisible;
+  for (size_t i = 0; i < work.page.words.size(); ++i) {
+    Word& w = work.page.words[i];
+    if (!hidden[i]) {
+      visible.push_back(std::move(w));
+      continue;
+    }
+    // The line a hidden word ended still ends where the reader sees it.
+    if (w.line_end && !visible.empty()) visible.back().line_end = true;
+    invisible.push_back(std::move(w));
+  }
+  work.page.words = std::move(visible);
+  AddHidden(work, std::move(invisible), "");
+}
 
 // Moves the words of a PDF page that a reader cannot see into work.hidden
 // (extract/hidden_text.h), and adds there the annotation and form texts that
@@ -249,23 +264,6 @@ void SetAsideHidden(const OpenedDocument& doc, int index, PageWork& work, PagePr
   const Raster* render = shown_page.Get();
   SetAside(work, render ? doc.hidden->HiddenWords(*render, index, work.page, shown)
                         : doc.hidden->HiddenWords(*doc.pdf, index, work.page, shown));
-}
-
-// Moves the words of work.page flagged in `hidden` into work.hidden.
-void SetAside(PageWork& work, const std::vector<bool>& hidden) {
-  std::vector<Word> visible, invisible;
-  for (size_t i = 0; i < work.page.words.size(); ++i) {
-    Word& w = work.page.words[i];
-    if (!hidden[i]) {
-      visible.push_back(std::move(w));
-      continue;
-    }
-    // The line a hidden word ended still ends where the reader sees it.
-    if (w.line_end && !visible.empty()) visible.back().line_end = true;
-    invisible.push_back(std::move(w));
-  }
-  work.page.words = std::move(visible);
-  AddHidden(work, std::move(invisible), "");
 }
 
 // Keeps `image` as the page's output image if it fits what is left of `budget`

@@ -139,39 +139,15 @@ Result<json> ReadMessage(int fd, long long max_bytes) {
   }
 }
 
-Result<std::optional<std::string>> FrameReader::NextRaw() {
-  if (buffer_.size() < kHeader) return std::optional<std::string>();
+Result<std::optional<size_t>> FrameReader::CompleteFrame() {
+  if (buffer_.size() < kHeader) return std::optional<size_t>();
   uint64_t n = 0;
-  for (size_t i = 0; i < kHeader; ++i)
+  for (size_t i = 0; i < kHeader; ++i) {
     n |= uint64_t(static_cast<unsigned char>(buffer_[i])) << (8 * i);
-  if (n > static_cast<uint64_t>(max_bytes_))
-    return Malformed("a frame of " + std::to_string(n) + " bytes");
-  if (buffer_.size() - kHeader < n) {
-    try {
-      buffer_.reserve(kHeader + n);  // as in Next
-    } catch (const std::exception&) {
-    }
-    return std::optional<std::string>();
   }
-  std::string frame;
-  if (buffer_.size() == kHeader + n) {
-    frame = std::move(buffer_);  // the usual case: the frame is all there is
-    frame.erase(0, kHeader);
-    buffer_.clear();
-  } else {
-    frame = buffer_.substr(kHeader, n);
-    buffer_.erase(0, kHeader + n);
-  }
-  return std::optional<std::string>(std::move(frame));
-}
-
-Result<json> FrameReader::Next() {
-  if (buffer_.size() < kHeader) return json();
-  uint64_t n = 0;
-  for (size_t i = 0; i < kHeader; ++i)
-    n |= uint64_t(static_cast<unsigned char>(buffer_[i])) << (8 * i);
-  if (n > static_cast<uint64_t>(max_bytes_))
+  if (n > static_cast<uint64_t>(max_bytes_)) {
     return Malformed("a frame of " + std::to_string(n) + " bytes");
+  }
   if (buffer_.size() - kHeader < n) {
     // A large frame (an output PDF) is gathered in one allocation of its size
     // instead of growing by doubling as its chunks arrive. The size is the
@@ -181,11 +157,35 @@ Result<json> FrameReader::Next() {
       buffer_.reserve(kHeader + n);
     } catch (const std::exception&) {
     }
-    return json();
+    return std::optional<size_t>();
   }
-  json message = json::from_cbor(buffer_.begin() + kHeader, buffer_.begin() + kHeader + n,
+  return std::optional<size_t>(static_cast<size_t>(n));
+}
+
+Result<std::optional<std::string>> FrameReader::NextRaw() {
+  Result<std::optional<size_t>> n = CompleteFrame();
+  if (!n) return n.error();
+  if (!*n) return std::optional<std::string>();
+  std::string frame;
+  if (buffer_.size() == kHeader + **n) {
+    frame = std::move(buffer_);  // the usual case: the frame is all there is
+    frame.erase(0, kHeader);
+    buffer_.clear();
+  } else {
+    frame = buffer_.substr(kHeader, **n);
+    buffer_.erase(0, kHeader + **n);
+  }
+  return std::optional<std::string>(std::move(frame));
+}
+
+Result<json> FrameReader::Next() {
+  Result<std::optional<size_t>> n = CompleteFrame();
+  if (!n) return n.error();
+  if (!*n) return json();
+  const auto begin = buffer_.begin() + kHeader;
+  json message = json::from_cbor(begin, begin + static_cast<std::ptrdiff_t>(**n),
                                  /*strict=*/true, /*allow_exceptions=*/false);
-  buffer_.erase(0, kHeader + n);
+  buffer_.erase(0, kHeader + **n);
   if (message.is_discarded() || !message.is_object()) return Malformed("not a CBOR object");
   return message;
 }

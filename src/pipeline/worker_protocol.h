@@ -63,6 +63,10 @@ class FrameReader {
   Result<std::optional<std::string>> NextRaw();
 
  private:
+  // The length of the frame at the front of the buffer once all of it has
+  // arrived, nullopt until then, or an Error (kCrash) for an oversized frame.
+  Result<std::optional<size_t>> CompleteFrame();
+
   long long max_bytes_;
   std::string buffer_;
 };

@@ -88,12 +88,11 @@ class AnyOf {
 // The redacted strings in the forms they could take in the output: as given
 // (UTF-8) and as the text layer's WinAnsi bytes, each whitespace-collapsed
 // (first pass) and whitespace-free (second pass).
-struct Needles {
+struct Forms {
   std::set<std::string> collapsed, stripped;
-  std::set<std::string> raw;  // for the raw bytes; see FindInRawBytes
-  std::unique_ptr<AnyOf> any_collapsed, any_stripped, any_raw;
+  std::set<std::string> raw;  // the collapsed ones of 6+ bytes: see below
 
-  explicit Needles(const std::vector<std::string>& redacted) {
+  explicit Forms(const std::vector<std::string>& redacted) {
     for (const std::string& r : redacted) {
       for (const std::string& form : {r, Utf8ToWinAnsi(r)}) {
         std::string c = Squeeze(form, true), s = Squeeze(form, false);
@@ -106,28 +105,36 @@ struct Needles {
         stripped.insert(std::move(s));
       }
     }
-    any_collapsed = std::make_unique<AnyOf>(collapsed);
-    any_stripped = std::make_unique<AnyOf>(stripped);
-    any_raw = std::make_unique<AnyOf>(raw);
   }
-  bool empty() const { return collapsed.empty(); }
+};
+
+// The searches for those forms, each built once per output.
+class Needles {
+ public:
+  explicit Needles(const std::vector<std::string>& redacted) : Needles(Forms(redacted)) {}
+  bool empty() const { return collapsed_.empty(); }
 
   // True when the haystack holds a long redacted string (`raw`), white space
   // collapsed: for stream data outside its strings, where short numbers
   // abound (coordinates, sizes) and only text in strings is shown.
   bool LongFoundIn(std::string_view haystack) const {
-    if (haystack.empty() || raw.empty()) return false;
-    return any_raw->In(Squeeze(haystack, true));
+    if (haystack.empty() || raw_.empty()) return false;
+    return raw_.In(Squeeze(haystack, true));
   }
 
   // True when the bytes hold a long redacted string as they are.
-  bool LongFoundInBytes(std::string_view bytes) const { return any_raw->In(bytes); }
+  bool LongFoundInBytes(std::string_view bytes) const { return raw_.In(bytes); }
 
   // True when the haystack holds a redacted string in either pass.
   bool FoundIn(std::string_view haystack) const {
     if (haystack.empty()) return false;
-    return any_collapsed->In(Squeeze(haystack, true)) || any_stripped->In(Squeeze(haystack, false));
+    return collapsed_.In(Squeeze(haystack, true)) || stripped_.In(Squeeze(haystack, false));
   }
+
+ private:
+  explicit Needles(const Forms& forms)
+      : collapsed_(forms.collapsed), stripped_(forms.stripped), raw_(forms.raw) {}
+  AnyOf collapsed_, stripped_, raw_;
 };
 
 Status Found(const std::string& where) {
@@ -310,25 +317,27 @@ Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& r
   // text, the objects, the raw bytes. Each thread takes the next page; the
   // first takes the whole-file checks first. The failure reported is the
   // first in that order, whatever the threads did.
+  // Thread k writes only its own slot of thread_errors (the first thread's
+  // holds the whole-file checks' failure).
   std::vector<std::optional<Error>> page_errors(static_cast<size_t>(pages));
-  std::optional<Error> file_error;
+  std::vector<std::optional<Error>> thread_errors(static_cast<size_t>(threads));
   std::atomic<int> next{0};
-  auto work = [&](const poppler::document* own, bool whole_file) {
+  auto work = [&](size_t k) {
+    const poppler::document* own = doc->get();
     PopplerDocument mine;
-    if (own == nullptr) {
+    if (k > 0) {
       Result<PopplerDocument> opened = OpenWithPoppler(pdf);
       if (!opened) {
-        file_error = opened.error();  // opened once already: not expected
+        thread_errors[k] = opened.error();  // opened once already: not expected
         return;
       }
       mine = std::move(*opened);
       own = mine.get();
-    }
-    if (whole_file) {
+    } else {
       Status ok = CheckDocumentText(*own, needles);
       if (ok) ok = CheckWithQpdf(pdf, needles);
       if (ok) ok = CheckRawBytes(pdf, needles);
-      if (!ok) file_error = ok.error();
+      if (!ok) thread_errors[k] = ok.error();
     }
     for (int i; (i = next.fetch_add(1)) < pages;) {
       if (Status ok = CheckPageText(*own, i, needles); !ok) {
@@ -337,13 +346,14 @@ Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& r
     }
   };
   std::vector<std::thread> helpers;
-  for (int k = 1; k < threads; ++k) helpers.emplace_back(work, nullptr, false);
-  work(doc->get(), true);
+  for (size_t k = 1; k < thread_errors.size(); ++k) helpers.emplace_back(work, k);
+  work(0);
   for (std::thread& t : helpers) t.join();
-  for (const std::optional<Error>& e : page_errors) {
-    if (e) return *e;
+  for (const auto* errors : {&page_errors, &thread_errors}) {
+    for (const std::optional<Error>& e : *errors) {
+      if (e) return *e;
+    }
   }
-  if (file_error) return *file_error;
   return OkStatus();
 }
 

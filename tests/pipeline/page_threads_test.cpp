@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "bundled_rules.h"
 #include "core/file_util.h"
 #include "detect/rule_set.h"
 #include "extract/ocr_engine.h"
@@ -19,20 +20,11 @@ std::string Bytes(const std::string& path) {
   return bytes ? *bytes : std::string();
 }
 
-const RuleSet& Rules() {
-  static const RuleSet* rules = [] {
-    auto loaded = RuleSet::Load({std::string(REDACT_SOURCE_DIR) + "/patterns"});
-    EXPECT_TRUE(loaded.ok());
-    return new RuleSet(std::move(*loaded));
-  }();
-  return *rules;
-}
-
 DocumentOutcome RunWith(const std::string& bytes, int threads) {
   PipelineOptions options;
   options.page_threads = threads;
   LazyOcrEngine engine(options.ocr_language);
-  return ProcessDocument(bytes, options, Rules(), &engine);
+  return ProcessDocument(bytes, options, redact::testing::BundledRules(), &engine);
 }
 
 void ExpectSameOutcome(const std::string& bytes, std::vector<int> thread_counts) {

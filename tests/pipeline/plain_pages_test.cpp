@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../extract/one_page_pdf.h"
+#include "bundled_rules.h"
 #include "detect/rule_set.h"
 #include "extract/pdf_document.h"
 #include "pipeline/document_pipeline.h"
@@ -19,20 +20,11 @@
 namespace redact {
 namespace {
 
-const RuleSet& Rules() {
-  static const RuleSet* rules = [] {
-    auto loaded = RuleSet::Load({std::string(REDACT_SOURCE_DIR) + "/patterns"});
-    EXPECT_TRUE(loaded.ok());
-    return new RuleSet(std::move(*loaded));
-  }();
-  return *rules;
-}
-
 DocumentOutcome Redact(const std::string& content) {
   PipelineOptions options;
   options.ocr = OcrMode::kNever;
-  DocumentOutcome out =
-      ProcessDocument(redact::testing::OnePagePdf(content, "", true), options, Rules());
+  DocumentOutcome out = ProcessDocument(redact::testing::OnePagePdf(content, "", true), options,
+                                        redact::testing::BundledRules());
   EXPECT_EQ(out.status, DocumentStatus::kRedacted) << (out.error ? out.error->message : "");
   return out;
 }
