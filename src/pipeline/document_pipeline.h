@@ -16,6 +16,7 @@
 
 #include "core/finding.h"
 #include "core/status.h"
+#include "core/temp_file.h"
 #include "detect/rule_set.h"
 #include "extract/input_kind.h"
 #include "pipeline/options.h"
@@ -51,7 +52,12 @@ struct DocumentOutcome {
   std::vector<OcrPageNote> ocr_notes;  // one per OCRed page, in page order
   std::vector<Finding> findings;   // every page, in page order
   int redactions = 0;              // redact findings applied
-  std::optional<std::string> pdf;  // the redacted PDF (PDF and image inputs)
+  // The redacted PDF (PDF and image inputs): in memory, or, when
+  // PipelineOptions::spill_dir is set, in an unnamed file there (pdf_file),
+  // written and verified, for the caller to publish with TempFile::LinkAs.
+  // At most one of the two is set.
+  std::optional<std::string> pdf;
+  TempFile pdf_file;
   std::string text;                // the redacted text, pages joined by '\f'
   bool verified = false;
 };

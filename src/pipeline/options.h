@@ -48,6 +48,14 @@ struct PipelineOptions {
   // read-only; null = no decisions.
   std::shared_ptr<const Decisions> decisions;
   std::string hmac_key;
+  // Where a document's bulky intermediate data (its pages' words between
+  // detection and writing, its encoded page images) and its redacted PDF are
+  // kept while it is processed: unnamed files (O_TMPFILE) in this folder, so
+  // the memory a document needs does not grow with its page count. Put it on
+  // the output folder's file system and the PDF is published by linking, not
+  // copying. Empty: all in memory, and the PDF comes back in
+  // DocumentOutcome::pdf. Either way the output bytes are the same.
+  std::string spill_dir;
 };
 
 // Seconds a document of `pages` pages may take: --timeout for up to
