@@ -1,5 +1,9 @@
 #include "redact/verifier.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 // qpdf 11: use std::shared_ptr, not the deprecated PointerHolder.
 #define POINTERHOLDER_TRANSITION 4
 
@@ -10,9 +14,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <exception>
 #include <memory>
+#include <new>
 #include <optional>
 #include <qpdf/BufferInputSource.hh>
 #include <qpdf/QPDF.hh>
@@ -20,9 +27,11 @@
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFTokenizer.hh>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "redact/verifier_internal.h"
 #include "redact/win_ansi.h"
 
 namespace redact {
@@ -91,6 +100,7 @@ class AnyOf {
 struct Forms {
   std::set<std::string> collapsed, stripped;
   std::set<std::string> raw;  // the collapsed ones of 6+ bytes: see below
+  size_t longest_raw = 0;     // bytes in the longest of `raw`
 
   explicit Forms(const std::vector<std::string>& redacted) {
     for (const std::string& r : redacted) {
@@ -100,7 +110,10 @@ struct Forms {
         // Compressed image data is random-looking: a short needle would turn up
         // there by chance (4 bytes: about once per 100 pages x 50 strings) and
         // fail good outputs. Short strings are still checked in every object.
-        if (c.size() >= 6) raw.insert(c);
+        if (c.size() >= 6) {
+          longest_raw = std::max(longest_raw, c.size());
+          raw.insert(c);
+        }
         collapsed.insert(std::move(c));
         stripped.insert(std::move(s));
       }
@@ -124,6 +137,8 @@ class Needles {
 
   // True when the bytes hold a long redacted string as they are.
   bool LongFoundInBytes(std::string_view bytes) const { return raw_.In(bytes); }
+  // Bytes in the longest string LongFoundInBytes seeks (0 when none).
+  size_t LongestLong() const { return longest_raw_; }
 
   // True when the haystack holds a redacted string in either pass.
   bool FoundIn(std::string_view haystack) const {
@@ -133,8 +148,12 @@ class Needles {
 
  private:
   explicit Needles(const Forms& forms)
-      : collapsed_(forms.collapsed), stripped_(forms.stripped), raw_(forms.raw) {}
+      : collapsed_(forms.collapsed),
+        stripped_(forms.stripped),
+        raw_(forms.raw),
+        longest_raw_(forms.longest_raw) {}
   AnyOf collapsed_, stripped_, raw_;
+  size_t longest_raw_;
 };
 
 Status Found(const std::string& where) {
@@ -157,18 +176,126 @@ void SilencePoppler() {
 
 using PopplerDocument = std::unique_ptr<poppler::document>;
 
-Result<PopplerDocument> OpenWithPoppler(std::string_view pdf) {
-  SilencePoppler();
-  if (pdf.size() > static_cast<size_t>(INT_MAX)) {
-    return MakeError(ErrorKind::kVerification, "the output PDF is too large to verify");
-  }
-  PopplerDocument doc(
-      poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
-  if (!doc || doc->is_locked()) {
-    return MakeError(ErrorKind::kVerification, "the output PDF cannot be opened for verification");
-  }
-  return doc;
+Error Unreadable() {
+  return MakeError(ErrorKind::kVerification, "the output PDF cannot be read for verification");
 }
+
+// Where the checks read the output from: bytes in memory, or a regular file
+// that each reader (Poppler on each thread, qpdf) reopens through
+// /proc/self/fd, which gives it an open file description and offset of its
+// own, and reads in pieces; the raw bytes are read with pread. A file that
+// cannot be reopened so is read whole into memory instead (correct, not
+// flat). Thread-safe: nothing in it changes once it is made.
+class PdfSource {
+ public:
+  // `pdf` must outlive the source and every document opened from it.
+  static PdfSource InMemory(std::string_view pdf) {
+    PdfSource source;
+    source.memory_ = pdf;
+    source.size_ = pdf.size();
+    return source;
+  }
+
+  // The open file `fd` (not owned: it must stay open while the source is
+  // used), from its start. `reopen` false reads it whole at once, as when
+  // /proc/self/fd is missing. Fails (kVerification) when `fd` is not a regular
+  // file open for reading, or cannot be read.
+  static Result<PdfSource> InFile(int fd, bool reopen) {
+    struct stat st;
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return Unreadable();
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || (flags & O_ACCMODE) == O_WRONLY) return Unreadable();
+    PdfSource source;
+    source.fd_ = fd;
+    source.size_ = static_cast<uint64_t>(st.st_size);
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    if (reopen && SameFile(path, st)) {
+      source.path_ = path;
+      return source;
+    }
+    auto copy = std::make_unique<std::string>();
+    try {
+      Result<std::string_view> bytes = source.Bytes(0, static_cast<size_t>(source.size_), *copy);
+      if (!bytes) return bytes.error();
+    } catch (const std::bad_alloc&) {
+      return MakeError(ErrorKind::kVerification, "the output PDF is too large to verify");
+    }
+    source.fd_ = -1;
+    source.memory_ = *copy;
+    source.copy_ = std::move(copy);  // the string's bytes do not move with it
+    return source;
+  }
+
+  uint64_t size() const { return size_; }
+
+  // A Poppler document of its own (one per thread), or kVerification.
+  Result<PopplerDocument> OpenWithPoppler() const {
+    SilencePoppler();
+    PopplerDocument doc;
+    if (!path_.empty()) {
+      doc.reset(poppler::document::load_from_file(path_));
+    } else if (memory_.size() > static_cast<size_t>(INT_MAX)) {
+      return MakeError(ErrorKind::kVerification, "the output PDF is too large to verify");
+    } else {
+      doc.reset(
+          poppler::document::load_from_raw_data(memory_.data(), static_cast<int>(memory_.size())));
+    }
+    if (!doc || doc->is_locked()) {
+      return MakeError(ErrorKind::kVerification,
+                       "the output PDF cannot be opened for verification");
+    }
+    return doc;
+  }
+
+  // Makes `qpdf` read the output (it keeps its own open file while it lives).
+  // Throws, as qpdf does, when the output cannot be opened or parsed.
+  void OpenWithQpdf(QPDF& qpdf) const {
+    if (path_.empty()) {
+      qpdf.processMemoryFile("output PDF", memory_.data(), memory_.size());
+      return;
+    }
+    FILE* file = std::fopen(path_.c_str(), "rbe");
+    if (!file) throw std::runtime_error("cannot reopen the output PDF");
+    qpdf.processFile("output PDF", file, true);  // closes `file`
+  }
+
+  // Bytes [offset, offset + size) of the output: a view of the memory, or
+  // read into `buffer` (and viewing it). Fails (kVerification) if the file is
+  // shorter or cannot be read.
+  Result<std::string_view> Bytes(uint64_t offset, size_t size, std::string& buffer) const {
+    if (fd_ < 0) return memory_.substr(static_cast<size_t>(offset), size);
+    buffer.resize(size);
+    for (size_t done = 0; done < size;) {
+      const ssize_t n =
+          ::pread(fd_, buffer.data() + done, size - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return Unreadable();
+      done += static_cast<size_t>(n);
+    }
+    return std::string_view(buffer);
+  }
+
+ private:
+  PdfSource() = default;
+
+  // True when `path` opens for reading and is the file `st` describes (not
+  // so where /proc is missing, or is another process's).
+  static bool SameFile(const std::string& path, const struct stat& st) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat again;
+    const bool same =
+        ::fstat(fd, &again) == 0 && again.st_dev == st.st_dev && again.st_ino == st.st_ino;
+    ::close(fd);
+    return same;
+  }
+
+  std::string_view memory_;            // the output, when in memory
+  std::unique_ptr<std::string> copy_;  // a file read whole (memory_ views it)
+  int fd_ = -1;                        // the file, when read with pread
+  std::string path_;                   // its /proc/self/fd path, when reopened
+  uint64_t size_ = 0;
+};
 
 // (a): the text of page `i` as a reader's text extraction gives it.
 Status CheckPageText(const poppler::document& doc, int i, const Needles& needles) {
@@ -261,13 +388,13 @@ bool ObjectHolds(QPDFObjectHandle object, const Needles& needles, bool top) {
 }
 
 // (c): everything in the file, as qpdf parses it.
-Status CheckWithQpdf(std::string_view pdf, const Needles& needles) {
+Status CheckWithQpdf(const PdfSource& pdf, const Needles& needles) {
   QPDF qpdf;
   qpdf.setSuppressWarnings(true);
   qpdf.setAttemptRecovery(false);  // our own output needs no repair; damage fails
   std::string where;
   try {
-    qpdf.processMemoryFile("output PDF", pdf.data(), pdf.size());
+    pdf.OpenWithQpdf(qpdf);
     int number = 0;
     std::set<QPDFObjGen> seen;  // content streams, searched once
     for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
@@ -297,18 +424,28 @@ Status CheckWithQpdf(std::string_view pdf, const Needles& needles) {
 }
 
 // Defence in depth: whatever qpdf might not see as an object (a comment, data
-// after %%EOF) is still in the bytes.
-Status CheckRawBytes(std::string_view pdf, const Needles& needles) {
-  if (needles.LongFoundInBytes(pdf)) return Found("the raw bytes of the output PDF");
+// after %%EOF) is still in the bytes. They are read `piece` bytes at a time,
+// each piece with the (longest string - 1) bytes before it, so that a string
+// across two pieces is still found whole in the second.
+Status CheckRawBytes(const PdfSource& pdf, const Needles& needles, size_t piece) {
+  if (needles.LongestLong() == 0) return OkStatus();
+  const uint64_t overlap = needles.LongestLong() - 1;
+  piece = std::max<size_t>(piece, 1);
+  std::string buffer;
+  for (uint64_t at = 0; at < pdf.size(); at += piece) {
+    const uint64_t from = at - std::min(at, overlap);
+    const uint64_t to = std::min<uint64_t>(pdf.size(), at + piece);
+    Result<std::string_view> bytes = pdf.Bytes(from, static_cast<size_t>(to - from), buffer);
+    if (!bytes) return bytes.error();
+    if (needles.LongFoundInBytes(*bytes)) return Found("the raw bytes of the output PDF");
+  }
   return OkStatus();
 }
 
-}  // namespace
-
-Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted,
-                         int threads) {
+Status Verify(const PdfSource& pdf, const std::vector<std::string>& redacted, int threads,
+              size_t raw_piece) {
   const Needles needles(redacted);
-  Result<PopplerDocument> doc = OpenWithPoppler(pdf);
+  Result<PopplerDocument> doc = pdf.OpenWithPoppler();
   if (!doc) return doc.error();
   // With nothing to seek, the output must still open and parse (fail closed).
   const int pages = needles.empty() ? 0 : (*doc)->pages();
@@ -326,7 +463,7 @@ Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& r
     const poppler::document* own = doc->get();
     PopplerDocument mine;
     if (k > 0) {
-      Result<PopplerDocument> opened = OpenWithPoppler(pdf);
+      Result<PopplerDocument> opened = pdf.OpenWithPoppler();
       if (!opened) {
         thread_errors[k] = opened.error();  // opened once already: not expected
         return;
@@ -336,7 +473,7 @@ Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& r
     } else {
       Status ok = CheckDocumentText(*own, needles);
       if (ok) ok = CheckWithQpdf(pdf, needles);
-      if (ok) ok = CheckRawBytes(pdf, needles);
+      if (ok) ok = CheckRawBytes(pdf, needles, raw_piece);
       if (!ok) thread_errors[k] = ok.error();
     }
     for (int i; (i = next.fetch_add(1)) < pages;) {
@@ -355,6 +492,33 @@ Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& r
     }
   }
   return OkStatus();
+}
+
+}  // namespace
+
+namespace verifier_internal {
+
+Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted,
+                         int threads, const ReadOptions& options) {
+  return Verify(PdfSource::InMemory(pdf), redacted, threads, options.raw_piece);
+}
+
+Status VerifyRedactedPdfFile(int fd, const std::vector<std::string>& redacted, int threads,
+                             const ReadOptions& options) {
+  Result<PdfSource> source = PdfSource::InFile(fd, options.reopen);
+  if (!source) return source.error();
+  return Verify(*source, redacted, threads, options.raw_piece);
+}
+
+}  // namespace verifier_internal
+
+Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted,
+                         int threads) {
+  return verifier_internal::VerifyRedactedPdf(pdf, redacted, threads, {});
+}
+
+Status VerifyRedactedPdfFile(int fd, const std::vector<std::string>& redacted, int threads) {
+  return verifier_internal::VerifyRedactedPdfFile(fd, redacted, threads, {});
 }
 
 Status VerifyRedactedText(std::string_view text, const std::vector<std::string>& redacted) {

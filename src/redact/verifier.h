@@ -35,6 +35,17 @@ namespace redact {
 Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted,
                          int threads = 1);
 
+// Checks the redacted PDF held in the open file `fd` (read from the start,
+// never loaded whole into memory: Poppler and qpdf each reopen it through
+// /proc/self/fd and read it in pieces, the raw bytes are read 1 MB at a time
+// with pread), exactly as VerifyRedactedPdf does: same checks, same failures.
+// `fd` stays the caller's (not closed) and its offset is neither used nor
+// moved. Where /proc/self/fd cannot be opened the file is read whole into
+// memory instead. Fails with kVerification, as an output that cannot be
+// opened does, when `fd` is not a regular file open for reading or cannot
+// be read. Thread-safe.
+Status VerifyRedactedPdfFile(int fd, const std::vector<std::string>& redacted, int threads = 1);
+
 // Checks a redacted text output.
 Status VerifyRedactedText(std::string_view text, const std::vector<std::string>& redacted);
 

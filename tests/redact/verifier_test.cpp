@@ -1,8 +1,12 @@
 #include "redact/verifier.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include "core/temp_file.h"
 #include "redact/pdf_writer.h"
+#include "redact/verifier_internal.h"
 #include "sample_page.h"
 
 namespace redact {
@@ -46,36 +50,82 @@ void ExpectFailsWithout(const Status& status, const std::string& where, const st
   EXPECT_EQ(status.error().message.find(secret), std::string::npos) << status.error().message;
 }
 
-TEST(VerifyRedactedPdf, PassesACleanOutput) {
-  const Status status = VerifyRedactedPdf(CleanOutput(), {"Withheld", "PC 1234", "", "  "});
+using verifier_internal::ReadOptions;
+
+// Where the output the gate checks is: in memory (VerifyRedactedPdf), in an
+// unnamed file (VerifyRedactedPdfFile), or in one read whole into memory as
+// when /proc/self/fd cannot be opened. Every VerifyPdf test runs on each.
+enum class Held { kInMemory, kInFile, kInFileReadWhole };
+
+class VerifyPdf : public ::testing::TestWithParam<Held> {
+ protected:
+  // Verifies `pdf` held as the test's parameter says; through the public
+  // functions unless `options` are not the defaults. A file's offset is left
+  // at its end: the gate reads from the start without using or moving it.
+  Status Verify(std::string_view pdf, const std::vector<std::string>& redacted, int threads = 1,
+                ReadOptions options = {}) {
+    if (GetParam() == Held::kInFileReadWhole) options.reopen = false;
+    const bool defaults = options.reopen && options.raw_piece == ReadOptions().raw_piece;
+    if (GetParam() == Held::kInMemory) {
+      return defaults ? VerifyRedactedPdf(pdf, redacted, threads)
+                      : verifier_internal::VerifyRedactedPdf(pdf, redacted, threads, options);
+    }
+    Result<TempFile> file = TempFile::Create("/tmp");
+    if (!file || !file->WriteAt(0, pdf).ok()) {
+      ADD_FAILURE() << "cannot write the output to an unnamed file";
+      return MakeError(ErrorKind::kIo, "no file");
+    }
+    const off_t end = ::lseek(file->fd(), 0, SEEK_END);
+    Status status =
+        defaults ? VerifyRedactedPdfFile(file->fd(), redacted, threads)
+                 : verifier_internal::VerifyRedactedPdfFile(file->fd(), redacted, threads, options);
+    EXPECT_EQ(::lseek(file->fd(), 0, SEEK_CUR), end);
+    return status;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(, VerifyPdf,
+                         ::testing::Values(Held::kInMemory, Held::kInFile, Held::kInFileReadWhole),
+                         [](const ::testing::TestParamInfo<Held>& info) {
+                           switch (info.param) {
+                             case Held::kInMemory:
+                               return "InMemory";
+                             case Held::kInFile:
+                               return "InFile";
+                             case Held::kInFileReadWhole:
+                               return "InFileReadWhole";
+                           }
+                           return "";
+                         });
+
+TEST_P(VerifyPdf, PassesACleanOutput) {
+  const Status status = Verify(CleanOutput(), {"Withheld", "PC 1234", "", "  "});
   EXPECT_TRUE(status.ok()) << status.error().message;
 }
 
-TEST(VerifyRedactedPdf, FailsWhenAWithheldWordIsInTheTextLayer) {
+TEST_P(VerifyPdf, FailsWhenAWithheldWordIsInTheTextLayer) {
   std::vector<Word> words = SampleWords();
   std::vector<const Word*> all;
   for (const Word& w : words) all.push_back(&w);
-  ExpectFailsWithout(VerifyRedactedPdf(Write(all), {"Withheld"}), "text layer of page 1",
-                     "Withheld");
+  ExpectFailsWithout(Verify(Write(all), {"Withheld"}), "text layer of page 1", "Withheld");
 }
 
-TEST(VerifyRedactedPdf, ComparesWithWhitespaceCollapsedThenRemoved) {
+TEST_P(VerifyPdf, ComparesWithWhitespaceCollapsedThenRemoved) {
   const std::string clean = CleanOutput();
-  ExpectFailsWithout(VerifyRedactedPdf(clean, {"Searchable \n Keep"}), "text layer", "Keep");
-  ExpectFailsWithout(VerifyRedactedPdf(clean, {"SearchableKeep"}), "text layer", "Keep");
+  ExpectFailsWithout(Verify(clean, {"Searchable \n Keep"}), "text layer", "Keep");
+  ExpectFailsWithout(Verify(clean, {"SearchableKeep"}), "text layer", "Keep");
 }
 
-TEST(VerifyRedactedPdf, FailsWhenTheStringIsInTheInfoDictionary) {
+TEST_P(VerifyPdf, FailsWhenTheStringIsInTheInfoDictionary) {
   const std::string edited = Edited([](QPDF& pdf) {
     pdf.getTrailer().replaceKey(
         "/Info",
         pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Title (Operation Kestrel) >>")));
   });
-  ExpectFailsWithout(VerifyRedactedPdf(edited, {"Operation Kestrel"}), "information dictionary",
-                     "Kestrel");
+  ExpectFailsWithout(Verify(edited, {"Operation Kestrel"}), "information dictionary", "Kestrel");
 }
 
-TEST(VerifyRedactedPdf, FailsWhenTheStringIsInXmp) {
+TEST_P(VerifyPdf, FailsWhenTheStringIsInXmp) {
   const std::string edited = Edited([](QPDF& pdf) {
     QPDFObjectHandle xmp = QPDFObjectHandle::newStream(
         &pdf, "<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc>Operation Kestrel</dc></x:xmpmeta>");
@@ -83,46 +133,63 @@ TEST(VerifyRedactedPdf, FailsWhenTheStringIsInXmp) {
     xmp.getDict().replaceKey("/Subtype", QPDFObjectHandle::newName("/XML"));
     pdf.getRoot().replaceKey("/Metadata", xmp);
   });
-  ExpectFailsWithout(VerifyRedactedPdf(edited, {"Operation Kestrel"}), "XMP", "Kestrel");
+  ExpectFailsWithout(Verify(edited, {"Operation Kestrel"}), "XMP", "Kestrel");
 }
 
-TEST(VerifyRedactedPdf, FailsWhenTheStringHidesInAnyObject) {
+TEST_P(VerifyPdf, FailsWhenTheStringHidesInAnyObject) {
   // A hex string in a page key no reader shows: only the object walk sees it.
   const std::string edited = Edited([](QPDF& pdf) {
     QPDFObjectHandle page = QPDFPageDocumentHelper(pdf).getAllPages().at(1).getObjectHandle();
     page.replaceKey("/PieceInfo",
                     QPDFObjectHandle::parse("<< /X << /Private <4b657374726531> >> >>"));
   });
-  ExpectFailsWithout(VerifyRedactedPdf(edited, {"Kestre1"}), "object", "Kestre1");
+  ExpectFailsWithout(Verify(edited, {"Kestre1"}), "object", "Kestre1");
 }
 
-TEST(VerifyRedactedPdf, FailsWhenTheStringIsInAContentStreamOnly) {
+TEST_P(VerifyPdf, FailsWhenTheStringIsInAContentStreamOnly) {
   // Drawn outside the page, escaped: no reader extracts it, the stream holds it.
   const std::string edited = Edited([](QPDF& pdf) {
     QPDFPageObjectHelper page = QPDFPageDocumentHelper(pdf).getAllPages().at(1);
     page.addPageContents(
         QPDFObjectHandle::newStream(&pdf, "BT /F1 1 Tf 9000 9000 Td (Kes\\164rel) Tj ET"), false);
   });
-  ExpectFailsWithout(VerifyRedactedPdf(edited, {"Kestrel"}), "content stream of page 2", "Kestrel");
+  ExpectFailsWithout(Verify(edited, {"Kestrel"}), "content stream of page 2", "Kestrel");
 }
 
-TEST(VerifyRedactedPdf, FailsWhenTheStringIsInTheRawBytes) {
+TEST_P(VerifyPdf, FailsWhenTheStringIsInTheRawBytes) {
   std::string bytes = CleanOutput() + "\n% Operation Kestrel\n";
-  ExpectFailsWithout(VerifyRedactedPdf(bytes, {"Operation Kestrel"}), "raw bytes", "Kestrel");
+  ExpectFailsWithout(Verify(bytes, {"Operation Kestrel"}), "raw bytes", "Kestrel");
 }
 
-TEST(VerifyRedactedPdf, FailsClosedOnGarbage) {
-  const Status status = VerifyRedactedPdf("this is not a PDF at all", {"x"});
+// A string across two pieces of the raw-bytes scan (the boundary inside it,
+// or just before its last byte; pieces shorter than it) is still found whole.
+TEST_P(VerifyPdf, FindsAStringAcrossTheRawBytesPieces) {
+  const std::string clean = CleanOutput();
+  const std::string bytes = clean + "\n% Operation Kestrel\n";
+  const size_t at = bytes.find("Operation Kestrel");
+  ASSERT_NE(at, std::string::npos);
+  for (size_t piece : {at + 1, at + 9, at + 16, size_t{1}, size_t{5}, size_t{16}, size_t{4096}}) {
+    SCOPED_TRACE(piece);
+    ExpectFailsWithout(Verify(bytes, {"Operation Kestrel"}, 1, {piece}), "raw bytes", "Kestrel");
+  }
+  EXPECT_TRUE(Verify(clean, {"Operation Kestrel"}, 1, {5}).ok());
+}
+
+TEST_P(VerifyPdf, FailsClosedOnGarbage) {
+  const Status status = Verify("this is not a PDF at all", {"x"});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::kVerification);
-  EXPECT_FALSE(VerifyRedactedPdf("", {}).ok());
+  EXPECT_FALSE(Verify("", {}).ok());
+  const Status empty = Verify("", {"x"}, 2);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().kind, ErrorKind::kVerification);
   const std::string clean = CleanOutput();
-  EXPECT_FALSE(VerifyRedactedPdf(std::string_view(clean).substr(0, clean.size() / 2), {"x"}).ok());
+  EXPECT_FALSE(Verify(std::string_view(clean).substr(0, clean.size() / 2), {"x"}).ok());
 }
 
 // Pages are checked on several threads; the failure named is the first in
 // page order (then the whole-file checks), whatever the number of threads.
-TEST(VerifyRedactedPdf, NamesTheSameFailureOnAnyNumberOfThreads) {
+TEST_P(VerifyPdf, NamesTheSameFailureOnAnyNumberOfThreads) {
   std::vector<Word> words = SampleWords();
   const std::vector<const Word*> all = AllOf(words), kept = KeptOf(words);
   RedactedPdfWriter writer;
@@ -134,24 +201,52 @@ TEST(VerifyRedactedPdf, NamesTheSameFailureOnAnyNumberOfThreads) {
   ASSERT_TRUE(pdf.ok());
   for (int threads : {1, 2, 3, 8, 20}) {
     SCOPED_TRACE(threads);
-    const Status status = VerifyRedactedPdf(*pdf, {"Withheld"}, threads);
+    const Status status = Verify(*pdf, {"Withheld"}, threads);
     ExpectFailsWithout(status, "text layer of page 3", "Withheld");
   }
-  EXPECT_TRUE(VerifyRedactedPdf(CleanOutput(), {"Withheld"}, 4).ok());
-  EXPECT_FALSE(VerifyRedactedPdf("this is not a PDF at all", {"x"}, 4).ok());
+  EXPECT_TRUE(Verify(CleanOutput(), {"Withheld"}, 4).ok());
+  EXPECT_FALSE(Verify("this is not a PDF at all", {"x"}, 4).ok());
 }
 
 // Thousands of redacted strings are sought in one pass; each is still found.
-TEST(VerifyRedactedPdf, FindsOneStringAmongThousands) {
+TEST_P(VerifyPdf, FindsOneStringAmongThousands) {
   std::vector<std::string> many;
   for (int i = 0; i < 5000; ++i) many.push_back("ref-" + std::to_string(i * 7919) + "-x");
   const std::string clean = CleanOutput();
-  EXPECT_TRUE(VerifyRedactedPdf(clean, many).ok());
+  EXPECT_TRUE(Verify(clean, many).ok());
   many.push_back("Withheld");
   std::vector<Word> words = SampleWords();
-  ExpectFailsWithout(VerifyRedactedPdf(Write(AllOf(words)), many), "text layer of page 1",
-                     "Withheld");
+  ExpectFailsWithout(Verify(Write(AllOf(words)), many), "text layer of page 1", "Withheld");
   EXPECT_FALSE(VerifyRedactedText("see ref-39595-x here", many).ok());
+}
+
+// A descriptor that cannot be read from the start (none, closed, write-only
+// though its file holds a clean output, a pipe, a folder) fails closed.
+TEST(VerifyRedactedPdfFile, FailsClosedWhenTheFileCannotBeRead) {
+  auto expect_fails = [](int fd) {
+    const Status status = VerifyRedactedPdfFile(fd, {"Withheld"}, 2);
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().kind, ErrorKind::kVerification);
+  };
+  expect_fails(-1);
+  Result<TempFile> file = TempFile::Create("/tmp");
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  ASSERT_TRUE(file->WriteAt(0, CleanOutput()).ok());
+  ASSERT_TRUE(VerifyRedactedPdfFile(file->fd(), {"Withheld"}).ok());
+  const std::string self = "/proc/self/fd/" + std::to_string(file->fd());
+  TempFile write_only = TempFile::Adopt(::open(self.c_str(), O_WRONLY | O_CLOEXEC));
+  ASSERT_TRUE(write_only.valid());
+  expect_fails(write_only.fd());
+  const int closed = file->Release();
+  ::close(closed);
+  expect_fails(closed);
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+  TempFile pipe_in = TempFile::Adopt(pipe_fds[0]), pipe_out = TempFile::Adopt(pipe_fds[1]);
+  expect_fails(pipe_in.fd());
+  TempFile folder = TempFile::Adopt(::open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(folder.valid());
+  expect_fails(folder.fd());
 }
 
 TEST(VerifyRedactedText, FindsRedactedStringsWhitespaceInsensitively) {
