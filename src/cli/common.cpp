@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <filesystem>
 #include <iostream>
 
 #include "audit/digest.h"
@@ -45,6 +46,12 @@ std::optional<std::string> LoadKey(const std::string& key_file) {
     return std::nullopt;
   }
   return *key;
+}
+
+std::string SpillDir(const std::string& outdir) {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(outdir, ec);
+  return ec ? outdir : dir.lexically_normal().string();
 }
 
 OcrMode ParseOcr(const std::string& s) {

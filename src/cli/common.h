@@ -27,6 +27,11 @@ std::optional<RuleSet> LoadRules(const std::vector<std::string>& paths,
 std::optional<std::string> LoadKey(const std::string& key_file);
 
 // The --ocr and --label values (already checked by CLI11) as pipeline options.
+// PipelineOptions::spill_dir for documents published into `outdir`: the
+// folder itself (absolute, so a worker process finds it wherever it runs), so
+// each redacted PDF is published by linking the file it was written to.
+std::string SpillDir(const std::string& outdir);
+
 OcrMode ParseOcr(const std::string& s);
 LabelMode ParseLabel(const std::string& s);
 

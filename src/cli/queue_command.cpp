@@ -140,6 +140,7 @@ int Worker(const QueueArgs& a, const RedisUrl& url) {
   o.max_deliveries = a.max_deliveries;
   o.pipeline = a.limits;
   o.pipeline.hmac_key = *key;
+  o.pipeline.spill_dir = SpillDir(a.outdir);
   o.hmac_key = *key;
   o.stop = &stop;
   o.worker = WorkerFor(a.in_process, a.rules, a.policy);

@@ -38,6 +38,7 @@ int Run(const RunArgs& args) {
   p.labels = ParseLabel(args.label);
   p.password = args.password;
   p.hmac_key = *key;
+  p.spill_dir = SpillDir(args.outdir);
   if (!args.decisions.empty()) {
     Result<Decisions> decisions = LoadDecisions(args.decisions);
     if (!decisions) {

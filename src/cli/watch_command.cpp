@@ -91,6 +91,7 @@ int Watch(const WatchArgs& args) {
   p.ocr = ParseOcr(args.ocr);
   p.labels = ParseLabel(args.label);
   p.password = args.password;
+  p.spill_dir = SpillDir(args.outdir);
   options.options_record =
       OptionsRecord(p, {args.ocr, args.label, args.jobs, args.rules, args.policy,
                         !args.password.empty(), args.in_process});

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redact {
@@ -56,5 +57,12 @@ struct Page {
   std::string plain_text;
   bool has_geometry() const { return width > 0 && height > 0; }
 };
+
+// The words of a page as bytes, to be put aside (PipelineOptions::spill_dir)
+// and read back exactly: UnpackWords(PackWords(w)) == w, every double bit for
+// bit. The format is private to one run of one build; it is never kept.
+std::string PackWords(const std::vector<Word>& words);
+// Fails (returns false, `words` unspecified) only on bytes PackWords did not make.
+bool UnpackWords(std::string_view bytes, std::vector<Word>& words);
 
 }  // namespace redact

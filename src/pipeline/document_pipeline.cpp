@@ -69,8 +69,61 @@ struct PageWork {
   std::vector<AnnotationText> shown_annotations;
   // kDocument: the places the page-0 text was made of.
   std::vector<DocumentPlace> places;
+  // When the document's data is spilled (PipelineOptions::spill_dir), a kPage
+  // work's words are put aside once detected (Stow): page.words is then empty,
+  // `text` null, and the page's text is kept in stowed_text.
+  std::optional<SpillStore::Span> stowed;
+  std::string stowed_text;
 };
 using PageWorks = std::vector<std::unique_ptr<PageWork>>;
+
+// The text detection ran on (PageText::text()), stowed or not.
+const std::string& TextOf(const PageWork& work) {
+  return work.text ? work.text->text() : work.stowed_text;
+}
+
+// Puts the words of a detected page aside in `store`, keeping only its text:
+// between detection and writing a page then holds a few KB, not the boxes of
+// every glyph.
+Status Stow(PageWork& work, SpillStore& store) {
+  Result<SpillStore::Span> at = store.Append(PackWords(work.page.words));
+  if (!at) return at.error();
+  work.stowed = *at;
+  work.stowed_text = work.text->text();
+  work.text.reset();
+  std::vector<Word>().swap(work.page.words);
+  return OkStatus();
+}
+
+// A work's page with its words: the work's own, or a copy with its stowed
+// words read back (for as long as this lives).
+class PageWords {
+ public:
+  static Result<PageWords> Of(const PageWork& work, const SpillStore* store) {
+    PageWords out;
+    out.page_ = &work.page;
+    if (!work.stowed) return out;
+    if (store == nullptr) return MakeError(ErrorKind::kInternal, "stowed page without a store");
+    Result<std::string> bytes = store->Read(*work.stowed);
+    if (!bytes) return bytes.error();
+    out.loaded_ = std::make_unique<Page>();
+    out.loaded_->number = work.page.number;
+    out.loaded_->width = work.page.width;
+    out.loaded_->height = work.page.height;
+    out.loaded_->rotation = work.page.rotation;
+    out.loaded_->plain_text = work.page.plain_text;
+    if (!UnpackWords(*bytes, out.loaded_->words)) {
+      return MakeError(ErrorKind::kInternal, "stowed words do not read back");
+    }
+    out.page_ = out.loaded_.get();
+    return out;
+  }
+  const Page& page() const { return *page_; }
+
+ private:
+  const Page* page_ = nullptr;
+  std::unique_ptr<Page> loaded_;
+};
 
 // The input, opened: a PDF, a scanned image or the pages of a plain text.
 struct OpenedDocument {
@@ -576,7 +629,7 @@ struct PageResults {
 // `image_budget` bytes.
 Result<PageWorks> ExtractAndDetect(PageCrew& crew, const OpenedDocument& doc,
                                    const PipelineOptions& options, const RuleSet& rules,
-                                   long long image_budget, bool trust_plain) {
+                                   long long image_budget, bool trust_plain, SpillStore* stow) {
   const int n = doc.page_count();
   std::atomic<long long> budget{image_budget};
   PageResults<std::unique_ptr<PageWork>> read(n);
@@ -592,6 +645,12 @@ Result<PageWorks> ExtractAndDetect(PageCrew& crew, const OpenedDocument& doc,
     work->findings = rules.Detect(*work->text, work->page.number, work->source);
     if (work->source == WordSource::kOcr) AbsorbUnsureNeighbours(*work);
     if (work->ocr_regions > 0) MarkOcrFindings(work->page, work->findings);
+    if (stow != nullptr) {
+      if (Status ok = Stow(*work, *stow); !ok) {
+        read.errors[static_cast<size_t>(i)] = ok.error();
+        return false;
+      }
+    }
     read.items[static_cast<size_t>(i)] = std::move(work);
     return true;
   });
@@ -641,7 +700,7 @@ void ApplyDecisions(PageWorks& works, const PipelineOptions& options,
 // A value that is redacted once is redacted wherever it occurs in the document,
 // even where no rule matched it there (e.g. a password value repeated without its
 // label); otherwise the verification gate would rightly refuse the output.
-void RedactEveryOccurrence(PageWorks& works) {
+Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store) {
   std::vector<const Finding*> origins;
   std::vector<std::string> values;
   std::set<std::string_view> seen;
@@ -653,7 +712,7 @@ void RedactEveryOccurrence(PageWorks& works) {
       }
     }
   }
-  if (values.empty()) return;
+  if (values.empty()) return OkStatus();
   // Built once; one screening pass per page, not one search per value per page.
   const RedactedValueFinder finder(std::move(values));
   struct Added {
@@ -664,16 +723,27 @@ void RedactEveryOccurrence(PageWorks& works) {
   std::vector<Added> added;
   for (size_t w = 0; w < works.size(); ++w) {
     PageWork* work = works[w].get();
-    const std::string& text = work->text->text();
+    const std::string& text = TextOf(*work);
+    // A stowed page's words are read back for its first new occurrence.
+    const PageText* geometry = work->text.get();
+    std::optional<PageWords> loaded;
+    std::unique_ptr<PageText> own;
     for (const ValueOccurrence& o : finder.FindAll(text)) {
       if (Covered(work->findings, o.begin, o.end)) continue;
+      if (geometry == nullptr) {
+        Result<PageWords> words = PageWords::Of(*work, store);
+        if (!words) return words.error();
+        loaded = std::move(*words);
+        own = std::make_unique<PageText>(loaded->page());
+        geometry = own.get();
+      }
       Finding copy = *origins[static_cast<size_t>(o.value)];
       copy.page = work->page.number;
       copy.begin = o.begin;
       copy.end = o.end;
       copy.text = text.substr(o.begin, o.end - o.begin);
-      copy.boxes = work->text->BoxesFor(o.begin, o.end);
-      copy.words = work->text->WordsFor(o.begin, o.end);
+      copy.boxes = geometry->BoxesFor(o.begin, o.end);
+      copy.words = geometry->WordsFor(o.begin, o.end);
       added.push_back(Added{o.value, w, std::move(copy)});
     }
   }
@@ -704,6 +774,7 @@ void RedactEveryOccurrence(PageWorks& works) {
     std::stable_sort(copies.begin(), copies.end(), by_begin);
     list = std::move(copies);
   }
+  return OkStatus();
 }
 
 // Once the findings and the text output are final, the pages' texts and the
@@ -713,6 +784,7 @@ void RedactEveryOccurrence(PageWorks& works) {
 void ReleaseDetectionData(PageWorks& works) {
   for (auto& work : works) {
     work->text.reset();
+    std::string().swap(work->stowed_text);
     for (Word& w : work->page.words) std::vector<Box>().swap(w.glyphs);
   }
   malloc_trim(0);
@@ -722,7 +794,7 @@ std::string RedactedText(const PageWorks& works, LabelMode labels) {
   std::string out;
   for (size_t i = 0; i < works.size() && works[i]->kind == PageWork::Kind::kPage; ++i) {
     if (i > 0) out += '\f';
-    out += RedactPageText(works[i]->text->text(), works[i]->findings, labels);
+    out += RedactPageText(TextOf(*works[i]), works[i]->findings, labels);
   }
   return out;
 }
@@ -772,12 +844,12 @@ std::vector<Finding> BurntFindings(const PageWorks& works, const PageWork& page)
 // resolution text pages are written at, drawn directly instead of made from a
 // grey render; nullopt if the render shows the page is not what it seemed (a
 // word without ink, too small to see, or ink the words do not account for).
-Result<std::optional<Raster>> PlainImage(const PdfDocument& pdf, int index, const PageWork& work,
+Result<std::optional<Raster>> PlainImage(const PdfDocument& pdf, int index, const Page& page,
                                          const PipelineOptions& options) {
   Result<Raster> image = pdf.RenderPage(index, TextPageDpi(options.dpi), options.max_page_pixels,
                                         PdfDocument::Pixels::kBilevel);
   if (!image) return image.error();
-  if (!EveryWordShows(work.page, *image) || TextLayerMissesInk(work.page, *image)) {
+  if (!EveryWordShows(page, *image) || TextLayerMissesInk(page, *image)) {
     return std::optional<Raster>();
   }
   return std::optional<Raster>(std::move(*image));
@@ -786,11 +858,15 @@ Result<std::optional<Raster>> PlainImage(const PdfDocument& pdf, int index, cons
 // Renders, burns and encodes page `index` (the costly part of writing it).
 // nullopt: a plain page was not plain after all (PlainImage).
 Result<std::optional<EncodedPage>> RedactedPage(PageCrew::Member& m, const PageWorks& works,
-                                                int index, const PipelineOptions& options) {
+                                                int index, const PipelineOptions& options,
+                                                const SpillStore* store) {
   PageWork& work = *works[static_cast<size_t>(index)];
+  Result<PageWords> words = PageWords::Of(work, store);
+  if (!words) return words.error();
+  const Page& page = words->page();
   Result<Raster> image = MakeError(ErrorKind::kInternal, "no page image");
   if (work.plain) {
-    Result<std::optional<Raster>> plain = PlainImage(*m.doc->pdf, index, work, options);
+    Result<std::optional<Raster>> plain = PlainImage(*m.doc->pdf, index, page, options);
     if (!plain) return plain.error();
     if (!*plain) return std::optional<EncodedPage>();
     image = std::move(**plain);
@@ -800,31 +876,29 @@ Result<std::optional<EncodedPage>> RedactedPage(PageCrew::Member& m, const PageW
   if (!image) return image.error();
   const std::vector<Finding> findings = BurntFindings(works, work);
   RedactionPlan plan = work.source == WordSource::kOcr || work.ocr_regions > 0
-                           ? PlanPage(work.page, findings, options.labels, kOcrPaddingPt)
-                           : PlanPage(work.page, findings, options.labels);
+                           ? PlanPage(page, findings, options.labels, kOcrPaddingPt)
+                           : PlanPage(page, findings, options.labels);
   if (Status burnt = BurnBoxes(*image, plan, &m.fonts); !burnt) return burnt.error();
-  Result<EncodedPage> encoded =
-      EncodePage(*image, work.page.width, work.page.height, plan.KeptWords(work.page));
+  Result<EncodedPage> encoded = EncodePage(*image, page.width, page.height, plan.KeptWords(page));
   if (!encoded) return encoded.error();
   return std::optional<EncodedPage>(std::move(*encoded));
 }
 
-// Writes every page of a PDF or image input. Pages are rendered, burnt and
-// encoded on the crew and added to the writer in page order by whichever
-// thread finishes the page that is next: no thread waits for a whole batch,
-// and none runs more than kWriteAhead pages per thread ahead of the writer, so
-// only that many page images are ever in memory. nullopt: a plain page was not
-// plain after all, and the document must be redone without trusting plain
-// pages.
+// Adds every page of a PDF or image input to `writer`. Pages are rendered,
+// burnt and encoded on the crew and added to the writer in page order by
+// whichever thread finishes the page that is next: no thread waits for a whole
+// batch, and none runs more than kWriteAhead pages per thread ahead of the
+// writer, so only that many page images are ever in memory. false: a plain page
+// was not plain after all, and the document must be redone without trusting
+// plain pages.
 constexpr int kWriteAhead = 4;
 
-Result<std::optional<std::string>> WriteRedactedPdf(PageCrew& crew, PageWorks& works,
-                                                    const PipelineOptions& options) {
+Result<bool> AddRedactedPages(PageCrew& crew, PageWorks& works, const PipelineOptions& options,
+                              const SpillStore* store, RedactedPdfWriter& writer) {
   int pages = 0;
   while (pages < static_cast<int>(works.size()) && works[pages]->kind == PageWork::Kind::kPage) {
     ++pages;
   }
-  RedactedPdfWriter writer;
   const int window = kWriteAhead * crew.size();
   std::mutex mu;
   std::condition_variable advanced;
@@ -838,7 +912,7 @@ Result<std::optional<std::string>> WriteRedactedPdf(PageCrew& crew, PageWorks& w
       advanced.wait(lock, [&] { return stop || i - next < window; });
       if (stop) return false;
     }
-    Result<std::optional<EncodedPage>> page = RedactedPage(m, works, i, options);
+    Result<std::optional<EncodedPage>> page = RedactedPage(m, works, i, options, store);
     std::lock_guard<std::mutex> lock(mu);
     if (!page || !*page) {
       if (!page) failed.errors[static_cast<size_t>(i)] = page.error();
@@ -860,11 +934,9 @@ Result<std::optional<std::string>> WriteRedactedPdf(PageCrew& crew, PageWorks& w
     advanced.notify_all();
     return !stop;
   });
-  if (not_plain) return std::optional<std::string>();
+  if (not_plain) return false;
   if (std::optional<Error> error = failed.First()) return *error;
-  Result<std::string> pdf = writer.Finish();
-  if (!pdf) return pdf.error();
-  return std::optional<std::string>(std::move(*pdf));
+  return true;
 }
 
 DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
@@ -877,6 +949,7 @@ DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
                                                                    : DocumentStatus::kFailed;
   outcome.error = std::move(error);
   outcome.pdf.reset();
+  outcome.pdf_file = TempFile();
   outcome.text.clear();
   outcome.verified = false;
   return outcome;
@@ -887,7 +960,7 @@ DocumentOutcome Fail(DocumentOutcome outcome, Error error) {
 Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& options,
                          const RuleSet& rules, LazyOcrEngine& ocr, long long image_budget,
                          DocumentOutcome& outcome, OpenedDocument& doc,
-                         std::unique_ptr<PageCrew>& crew, bool trust_plain) {
+                         std::unique_ptr<PageCrew>& crew, bool trust_plain, SpillStore* stow) {
   outcome.doc_sha256 = Sha256Hex(bytes);
   outcome.kind = SniffInput(std::string_view(bytes).substr(0, 4096));
   Result<OpenedDocument> opened = Open(bytes, options);
@@ -904,10 +977,11 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
                                             std::to_string(options.max_pages));
   }
   crew = std::make_unique<PageCrew>(bytes, doc, options, ocr);
-  Result<PageWorks> works = ExtractAndDetect(*crew, doc, options, rules, image_budget, trust_plain);
+  Result<PageWorks> works =
+      ExtractAndDetect(*crew, doc, options, rules, image_budget, trust_plain, stow);
   if (!works) return works.error();
   ApplyDecisions(*works, options, outcome.doc_sha256);
-  RedactEveryOccurrence(*works);
+  if (Status ok = RedactEveryOccurrence(*works, stow); !ok) return ok.error();
   for (auto& work : *works) MarkPlaces(*work);
   for (const auto& work : *works) {
     if (work->source == WordSource::kOcr) {
@@ -954,7 +1028,7 @@ DocumentOutcome ScanDocument(const std::string& bytes, const PipelineOptions& op
   // Every page judged on its probe render: nothing is rendered later to
   // confirm a plain page.
   Result<PageWorks> works =
-      Detect(bytes, options, rules, ocr ? *ocr : own, 0, outcome, doc, crew, false);
+      Detect(bytes, options, rules, ocr ? *ocr : own, 0, outcome, doc, crew, false, nullptr);
   if (!works) return Fail(std::move(outcome), works.error());
   outcome.status = DocumentStatus::kRedacted;
   return outcome;
@@ -967,24 +1041,45 @@ namespace {
 std::optional<DocumentOutcome> Process(const std::string& bytes, const PipelineOptions& options,
                                        const RuleSet& rules, LazyOcrEngine* ocr, bool trust_plain) {
   DocumentOutcome outcome;
+  // With a spill_dir the pages' words, the encoded pages and the output are
+  // kept on disk (PipelineOptions::spill_dir); the store outlives the crew.
+  // A folder that cannot hold unnamed files (a file system without
+  // O_TMPFILE) leaves everything in memory: the same outputs, more memory.
+  std::unique_ptr<SpillStore> store;
+  if (!options.spill_dir.empty()) {
+    if (auto made = SpillStore::InDir(options.spill_dir)) store = std::move(*made);
+  }
   OpenedDocument doc;
   LazyOcrEngine own(options.ocr_language);
   std::unique_ptr<PageCrew> crew;  // destroyed before doc, which it points to
   Result<PageWorks> works = Detect(bytes, options, rules, ocr ? *ocr : own, kKeptImageBytes,
-                                   outcome, doc, crew, trust_plain);
+                                   outcome, doc, crew, trust_plain, store.get());
   if (!works) return Fail(std::move(outcome), works.error());
 
   outcome.text = RedactedText(*works, options.labels);
   std::vector<std::string> redacted = RedactedStrings(*works);
   ReleaseDetectionData(*works);
   if (doc.pdf || doc.image) {
-    Result<std::optional<std::string>> pdf = WriteRedactedPdf(*crew, *works, options);
-    if (!pdf) return Fail(std::move(outcome), pdf.error());
-    if (!*pdf) return std::nullopt;
-    if (Status ok = VerifyRedactedPdf(**pdf, redacted, crew->size()); !ok) {
-      return Fail(std::move(outcome), ok.error());
+    RedactedPdfWriter writer(PageEncoding::kByContent, store.get());
+    Result<bool> added = AddRedactedPages(*crew, *works, options, store.get(), writer);
+    if (!added) return Fail(std::move(outcome), added.error());
+    if (!*added) return std::nullopt;
+    if (store) {
+      Result<TempFile> file = TempFile::Create(options.spill_dir);
+      if (!file) return Fail(std::move(outcome), file.error());
+      if (Status ok = writer.FinishTo(*file); !ok) return Fail(std::move(outcome), ok.error());
+      if (Status ok = VerifyRedactedPdfFile(file->fd(), redacted, crew->size()); !ok) {
+        return Fail(std::move(outcome), ok.error());
+      }
+      outcome.pdf_file = std::move(*file);
+    } else {
+      Result<std::string> pdf = writer.Finish();
+      if (!pdf) return Fail(std::move(outcome), pdf.error());
+      if (Status ok = VerifyRedactedPdf(*pdf, redacted, crew->size()); !ok) {
+        return Fail(std::move(outcome), ok.error());
+      }
+      outcome.pdf = std::move(*pdf);
     }
-    outcome.pdf = std::move(**pdf);
   }
   if (Status ok = VerifyRedactedText(outcome.text, redacted); !ok) {
     return Fail(std::move(outcome), ok.error());

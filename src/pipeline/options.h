@@ -32,14 +32,14 @@ struct PipelineOptions {
   // Password for encrypted PDFs; empty = none.
   std::string password;
   // Limits that a real document never reaches; over one, the document fails.
-  long long max_file_size = 1LL << 30;     // bytes (1 GiB)
+  long long max_file_size = 1LL << 30;  // bytes (1 GiB)
   int max_pages = 10000;
   long long max_page_pixels = 200'000'000;  // pixels of one rendered page
   // Limits of the worker process that handles each document (pipeline/worker_*):
   // its address space, and its time per document (wall clock and CPU). The time
   // allowed scales with the page count: timeout_seconds for up to
   // kTimeoutPages pages, proportionally more beyond (see TimeAllowed).
-  long long max_memory = 2LL << 30;        // bytes of address space (2 GiB)
+  long long max_memory = 2LL << 30;  // bytes of address space (2 GiB)
   int timeout_seconds = 300;
   static constexpr int kTimeoutPages = 30;
   // A reviewer's decisions on flagged findings (`run --decisions AUDIT`): an
@@ -54,7 +54,8 @@ struct PipelineOptions {
   // the memory a document needs does not grow with its page count. Put it on
   // the output folder's file system and the PDF is published by linking, not
   // copying. Empty: all in memory, and the PDF comes back in
-  // DocumentOutcome::pdf. Either way the output bytes are the same.
+  // DocumentOutcome::pdf. Either way the output bytes are the same; a folder
+  // that cannot hold unnamed files is treated as empty.
   std::string spill_dir;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <exception>
+#include <map>
 #include <optional>
 #include <qpdf/Pl_Flate.hh>
 #include <qpdf/Pl_String.hh>
@@ -14,6 +15,7 @@
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
+#include <stdexcept>
 
 #include "redact/g4_encoder.h"
 #include "redact/win_ansi.h"
@@ -325,9 +327,71 @@ Result<EncodedPage> EncodePage(const Raster& image, double width_pt, double heig
   return page;
 }
 
+// Hands qpdf each stream's data from the spill store when the output is
+// written, so the pages' images are not held in memory until then.
+class SpilledStreams : public QPDFObjectHandle::StreamDataProvider {
+ public:
+  explicit SpilledStreams(const SpillStore& store) : store_(store) {}
+  void Add(QPDFObjGen og, SpillStore::Span span) { spans_[og] = span; }
+  void provideStreamData(QPDFObjGen const& og, Pipeline* pipeline) override {
+    auto it = spans_.find(og);
+    if (it == spans_.end()) throw std::runtime_error("no data for a stream");
+    buffer_.resize(static_cast<size_t>(it->second.size));
+    if (Status ok = store_.Read(it->second, buffer_.data()); !ok) {
+      throw std::runtime_error(ok.error().message);
+    }
+    pipeline->write(reinterpret_cast<const unsigned char*>(buffer_.data()), buffer_.size());
+    pipeline->finish();
+  }
+
+ private:
+  const SpillStore& store_;
+  std::map<QPDFObjGen, SpillStore::Span> spans_;
+  std::string buffer_;
+};
+
+// A qpdf pipeline into a TempFile, from its start, in pieces of kPiece bytes.
+class TempFileSink : public Pipeline {
+ public:
+  explicit TempFileSink(const TempFile& file) : Pipeline("output PDF", nullptr), file_(file) {
+    buffer_.reserve(kPiece);
+  }
+  void write(unsigned char const* data, size_t len) override {
+    while (len > 0) {
+      const size_t n = std::min(len, kPiece - buffer_.size());
+      buffer_.append(reinterpret_cast<const char*>(data), n);
+      data += n;
+      len -= n;
+      if (buffer_.size() == kPiece) Flush();
+    }
+  }
+  void finish() override { Flush(); }
+
+ private:
+  static constexpr size_t kPiece = 1 << 20;
+  void Flush() {
+    if (buffer_.empty()) return;
+    if (Status ok = file_.WriteAt(offset_, buffer_); !ok) {
+      throw std::runtime_error(ok.error().message);
+    }
+    offset_ += buffer_.size();
+    buffer_.clear();
+  }
+  const TempFile& file_;
+  uint64_t offset_ = 0;
+  std::string buffer_;
+};
+
 struct RedactedPdfWriter::Impl {
-  explicit Impl(PageEncoding e) : encoding(e) {}
+  Impl(PageEncoding e, SpillStore* spill)
+      : encoding(e),
+        own_store(spill ? nullptr : std::make_unique<SpillStore>()),
+        store(spill ? *spill : *own_store),
+        streams(std::make_shared<SpilledStreams>(store)) {}
   const PageEncoding encoding;
+  std::unique_ptr<SpillStore> own_store;  // when the caller gave none
+  SpillStore& store;
+  std::shared_ptr<SpilledStreams> streams;
   QPDF pdf;
   QPDFObjectHandle font;  // uninitialised until a page has words
   int pages = 0;
@@ -341,10 +405,32 @@ struct RedactedPdfWriter::Impl {
     }
     return font;
   }
+
+  // Puts `data` aside and makes it the data of `stream` (encoded as
+  // `filter` says, with `parms`).
+  void SetData(QPDFObjectHandle stream, std::string_view data, QPDFObjectHandle filter,
+               QPDFObjectHandle parms) {
+    Result<SpillStore::Span> span = store.Append(data);
+    if (!span) throw std::runtime_error(span.error().message);
+    streams->Add(stream.getObjGen(), *span);
+    stream.replaceStreamData(streams, filter, parms);
+  }
+
+  // Writes the PDF into `sink`.
+  void Write(Pipeline& sink) {
+    QPDFWriter writer(pdf);
+    writer.setOutputPipeline(&sink);
+    writer.setDeterministicID(true);
+    writer.setObjectStreamMode(qpdf_o_generate);
+    writer.setCompressStreams(true);
+    // Leave the images' own encodings alone; only the content streams get Flate.
+    writer.setDecodeLevel(qpdf_dl_none);
+    writer.write();
+  }
 };
 
-RedactedPdfWriter::RedactedPdfWriter(PageEncoding encoding)
-    : impl_(std::make_unique<Impl>(encoding)) {
+RedactedPdfWriter::RedactedPdfWriter(PageEncoding encoding, SpillStore* spill)
+    : impl_(std::make_unique<Impl>(encoding, spill)) {
   impl_->pdf.emptyPDF();
 }
 
@@ -383,7 +469,7 @@ Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
           "<< /Predictor 15 /Colors " + std::to_string(encoded.components) + " /BitsPerComponent " +
           std::to_string(encoded.bits) + " /Columns " + std::to_string(encoded.width) + " >>");
     }
-    xobject.replaceStreamData(encoded.image, QPDFObjectHandle::newName(encoded.filter), parms);
+    impl_->SetData(xobject, encoded.image, QPDFObjectHandle::newName(encoded.filter), parms);
     QPDFObjectHandle resources = QPDFObjectHandle::newDictionary();
     QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
     xobjects.replaceKey("/Im0", xobject);
@@ -399,11 +485,11 @@ Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
     page.replaceKey("/Resources", resources);
     QPDFObjectHandle contents = QPDFObjectHandle::newStream(&pdf);
     if (encoded.contents_flate.empty()) {
-      contents.replaceStreamData(encoded.contents, QPDFObjectHandle::newNull(),
-                                 QPDFObjectHandle::newNull());
+      impl_->SetData(contents, encoded.contents, QPDFObjectHandle::newNull(),
+                     QPDFObjectHandle::newNull());
     } else {
-      contents.replaceStreamData(encoded.contents_flate, QPDFObjectHandle::newName("/FlateDecode"),
-                                 QPDFObjectHandle::newNull());
+      impl_->SetData(contents, encoded.contents_flate, QPDFObjectHandle::newName("/FlateDecode"),
+                     QPDFObjectHandle::newNull());
     }
     page.replaceKey("/Contents", contents);
     QPDFPageDocumentHelper(pdf).addPage(QPDFPageObjectHelper(page), false);
@@ -416,25 +502,35 @@ Status RedactedPdfWriter::AddEncodedPage(const EncodedPage& encoded) {
   return OkStatus();
 }
 
-Result<std::string> RedactedPdfWriter::Finish() {
+Status RedactedPdfWriter::StartFinish() {
   if (impl_->finished) return MakeError(ErrorKind::kInternal, "PDF writer finished twice");
   impl_->finished = true;
   if (impl_->pages == 0) return MakeError(ErrorKind::kInternal, "no pages to write");
+  return OkStatus();
+}
+
+Result<std::string> RedactedPdfWriter::Finish() {
+  if (Status ok = StartFinish(); !ok) return ok.error();
   try {
     // Written straight into the string returned: no second copy of the
     // whole output at the writer's peak.
     std::string out;
     out.reserve(impl_->bytes + impl_->bytes / 8 + (64 << 10));  // the images, the text, overhead
     Pl_String sink("output PDF", nullptr, out);
-    QPDFWriter writer(impl_->pdf);
-    writer.setOutputPipeline(&sink);
-    writer.setDeterministicID(true);
-    writer.setObjectStreamMode(qpdf_o_generate);
-    writer.setCompressStreams(true);
-    // Leave the images' own encodings alone; only the content streams get Flate.
-    writer.setDecodeLevel(qpdf_dl_none);
-    writer.write();
+    impl_->Write(sink);
     return out;
+  } catch (const std::exception& e) {
+    return MakeError(ErrorKind::kInternal,
+                     std::string("could not write the output PDF: ") + e.what());
+  }
+}
+
+Status RedactedPdfWriter::FinishTo(const TempFile& file) {
+  if (Status ok = StartFinish(); !ok) return ok;
+  try {
+    TempFileSink sink(file);
+    impl_->Write(sink);
+    return OkStatus();
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kInternal,
                      std::string("could not write the output PDF: ") + e.what());

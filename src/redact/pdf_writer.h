@@ -19,6 +19,7 @@
 #include "core/page.h"
 #include "core/raster.h"
 #include "core/status.h"
+#include "core/temp_file.h"
 
 namespace redact {
 
@@ -73,7 +74,12 @@ Result<EncodedPage> EncodePage(const Raster& image, double width_pt, double heig
 
 class RedactedPdfWriter {
  public:
-  explicit RedactedPdfWriter(PageEncoding encoding = PageEncoding::kByContent);
+  // Pages' images and content streams are put aside in `spill` (not owned;
+  // must outlive the writer) until the output is written, so the writer's
+  // memory does not grow with the page count when `spill` is on disk; null
+  // keeps them in memory. The output bytes are the same either way.
+  explicit RedactedPdfWriter(PageEncoding encoding = PageEncoding::kByContent,
+                             SpillStore* spill = nullptr);
   ~RedactedPdfWriter();
   RedactedPdfWriter(const RedactedPdfWriter&) = delete;
   RedactedPdfWriter& operator=(const RedactedPdfWriter&) = delete;
@@ -93,8 +99,13 @@ class RedactedPdfWriter {
 
   // The complete PDF. The writer cannot be used afterwards.
   Result<std::string> Finish();
+  // Writes the complete PDF into `file` from its start (its size is then the
+  // PDF's), in pieces: the whole output is never in memory. The writer cannot
+  // be used afterwards. Errors are kInternal (also for a failed write).
+  Status FinishTo(const TempFile& file);
 
  private:
+  Status StartFinish();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
