@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -44,16 +45,23 @@ void SyncDir(const fs::path& dir) {
   }
 }
 
-// A fresh temporary name next to `target` (not created).
+// A fresh temporary name next to `target` (not created), in the form
+// WriteFileAtomic's mkstemp gives (".NAME.tmp-XXXXXX"), which `watch` removes
+// when a crash left one behind.
 std::string TemporaryName(const fs::path& target) {
-  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string name = "." + target.filename().string() + ".tmp-";
-  unsigned char random[8];
+  static constexpr char kChars[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::string name = ".";  // appended, not "." + ...: g++ 12 warns falsely on that
+  name += target.filename().string();
+  name += ".tmp-";
+  unsigned char random[6] = {};
   int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  ssize_t got = fd >= 0 ? ::read(fd, random, sizeof random) : -1;
+  const bool got = fd >= 0 && ::read(fd, random, sizeof random) == sizeof random;
   if (fd >= 0) ::close(fd);
+  static std::atomic<unsigned> counter{0};
+  const unsigned salt = static_cast<unsigned>(::getpid()) * 2654435761u + counter++;
   for (size_t i = 0; i < sizeof random; ++i) {
-    name += kChars[(got == sizeof random ? random[i] : (::getpid() >> i) + i) % 36];
+    name += kChars[(got ? random[i] : (salt >> (4 * i)) + i) % 62];
   }
   return (target.parent_path() / name).string();
 }
@@ -137,11 +145,16 @@ Result<std::string> TempFile::Sha256Hex() const {
 Status TempFile::LinkAs(const std::string& path) const {
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string tmp = TemporaryName(fs::path(dir) / target.filename());
   if (::fchmod(fd_, 0644) != 0) return IoError("cannot chmod the output for " + path);
   if (::fsync(fd_) != 0) return IoError("cannot fsync the output for " + path);
   const std::string self = "/proc/self/fd/" + std::to_string(fd_);
-  bool linked = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) == 0;
+  std::string tmp = TemporaryName(fs::path(dir) / target.filename());
+  bool linked = false;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    linked = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) == 0;
+    if (linked || errno != EEXIST) break;
+    tmp = TemporaryName(fs::path(dir) / target.filename());
+  }
   if (!linked) {
     // Another file system, or no /proc: copy through a temporary name.
     int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
