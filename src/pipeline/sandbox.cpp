@@ -60,9 +60,14 @@ constexpr int kAllowed[] = {
     SCMP_SYS(readlinkat), SCMP_SYS(faccessat), SCMP_SYS(faccessat2), SCMP_SYS(fcntl),
     SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(fadvise64), SCMP_SYS(ppoll), SCMP_SYS(pselect6),
     SCMP_SYS(getcwd), SCMP_SYS(flock),
+    // writing at an offset (into an unnamed file: see the open rules)
+    SCMP_SYS(pwrite64), SCMP_SYS(pwritev),
     // an anonymous pipe reaches nothing outside the process (AddressSanitizer
     // probes memory through one)
     SCMP_SYS(pipe2),
+    // handing the parent an output file's descriptor over the channel; no new
+    // socket can be made (socket is refused), so only the channel is reached
+    SCMP_SYS(sendmsg),
     // identity and environment queries
     SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
     SCMP_SYS(uname), SCMP_SYS(sysinfo), SCMP_SYS(getrandom), SCMP_SYS(getpriority),
@@ -96,10 +101,26 @@ Status Check(int rc, const char* what) {
   return OkStatus();
 }
 
-// open/openat only for reading: without a write access mode, O_CREAT, O_TRUNC
-// or O_APPEND it is allowed; with any of them it is refused (EACCES).
-Status AllowReadOnlyOpen(scmp_filter_ctx ctx) {
+Status AddOpenRule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned flags_arg,
+                   scmp_datum_t mask, scmp_datum_t value) {
+  const scmp_arg_cmp flags{flags_arg, SCMP_CMP_MASKED_EQ, mask, value};
+  return Check(seccomp_rule_add(ctx, action, nr, 1, flags), "open");
+}
+
+// open/openat for reading, or to make an unnamed file (O_TMPFILE | O_RDWR,
+// which TempFile::Create uses), and nothing else. Every flags value falls in
+// exactly one of an allowed and a refused (EACCES) set:
+//   allowed: no write access mode, O_CREAT, O_TRUNC or O_APPEND;
+//   allowed: O_RDWR with both bits of O_TMPFILE (__O_TMPFILE | O_DIRECTORY)
+//            and none of O_WRONLY, O_CREAT, O_TRUNC, O_APPEND;
+//   refused: O_WRONLY, O_CREAT, O_TRUNC or O_APPEND;
+//   refused: O_RDWR without one of the two bits of O_TMPFILE.
+// An unnamed file cannot be given a name here (linkat is refused), so nothing
+// written to one outlives the worker unless its parent links it.
+Status AllowReadOnlyOrUnnamedOpen(scmp_filter_ctx ctx) {
   constexpr scmp_datum_t kWriteBits = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
+  constexpr scmp_datum_t kTmpfileBit = O_TMPFILE & ~O_DIRECTORY;
+  const uint32_t kRefuse = SCMP_ACT_ERRNO(EACCES);
   struct Call {
     int nr;
     unsigned flags_arg;
@@ -109,16 +130,22 @@ Status AllowReadOnlyOpen(scmp_filter_ctx ctx) {
   calls.push_back({SCMP_SYS(open), 1});
 #endif
   for (const Call& call : calls) {
-    const scmp_arg_cmp read_only{call.flags_arg, SCMP_CMP_MASKED_EQ, kWriteBits, 0};
-    if (Status ok = Check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call.nr, 1, read_only), "open");
-        !ok) {
-      return ok;
-    }
-    for (scmp_datum_t bit : {scmp_datum_t{O_WRONLY}, scmp_datum_t{O_RDWR}, scmp_datum_t{O_CREAT},
-                             scmp_datum_t{O_TRUNC}, scmp_datum_t{O_APPEND}}) {
-      const scmp_arg_cmp writes{call.flags_arg, SCMP_CMP_MASKED_EQ, bit, bit};
-      if (Status ok = Check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), call.nr, 1, writes),
-                            "open for writing");
+    struct Rule {
+      uint32_t action;
+      scmp_datum_t mask, value;
+    };
+    const Rule rules[] = {
+        {SCMP_ACT_ALLOW, kWriteBits, 0},
+        {SCMP_ACT_ALLOW, kWriteBits | O_TMPFILE, O_RDWR | O_TMPFILE},
+        {kRefuse, O_WRONLY, O_WRONLY},
+        {kRefuse, O_CREAT, O_CREAT},
+        {kRefuse, O_TRUNC, O_TRUNC},
+        {kRefuse, O_APPEND, O_APPEND},
+        {kRefuse, O_RDWR | kTmpfileBit, O_RDWR},
+        {kRefuse, O_RDWR | O_DIRECTORY, O_RDWR},
+    };
+    for (const Rule& rule : rules) {
+      if (Status ok = AddOpenRule(ctx, rule.action, call.nr, call.flags_arg, rule.mask, rule.value);
           !ok) {
         return ok;
       }
@@ -158,7 +185,7 @@ Status EnterSandbox() {
       return ok;
     }
   }
-  if (Status ok = AllowReadOnlyOpen(ctx); !ok) return ok;
+  if (Status ok = AllowReadOnlyOrUnnamedOpen(ctx); !ok) return ok;
   // New threads only (CLONE_THREAD): a new process could escape the limits on
   // time the parent keeps. clone3 hides its flags in memory a filter cannot
   // read, so it answers ENOSYS and glibc falls back to clone.

@@ -8,8 +8,14 @@
 // talk over the descriptors it already holds, and nothing else:
 //   - a file may be opened for reading only; an open for writing, creating,
 //     renaming or removing a file is refused with EACCES (fontconfig then
-//     simply does not update its cache), so nothing is written anywhere;
-//   - creating a socket is refused (EACCES): no network, no new channel;
+//     simply does not update its cache), so no named file is written;
+//   - the one exception: an unnamed file (open(dir, O_TMPFILE | O_RDWR), as
+//     TempFile::Create makes for PipelineOptions::spill_dir) may be made,
+//     written and read. It cannot be given a name (linkat is refused): it
+//     vanishes with the worker unless its descriptor was passed to the parent;
+//   - creating a socket is refused (EACCES): no network, no new channel; the
+//     descriptors the worker holds may be used, and sendmsg may pass one over
+//     them (its output file, to the parent);
 //   - exec, ptrace, mount, kernel-module, keyring, BPF and every system call
 //     not on the list kill the process (SIGSYS), which the parent reports as
 //     "worker killed by SIGSYS (a system call the sandbox forbids)".
@@ -28,7 +34,10 @@ namespace redact {
 
 // RLIMIT_AS = max_memory (skipped under AddressSanitizer, whose shadow memory
 // needs terabytes of address space), RLIMIT_CORE = 0 (a crash must not dump a
-// document's text to disk).
+// document's text to disk). RLIMIT_FSIZE is left as inherited (normally
+// unlimited): an unnamed file holds a whole output PDF, whose size no option
+// bounds, and a smaller limit would kill the worker (SIGXFSZ) half-way; the
+// disk such files take is freed when the worker and its parent close them.
 Status ApplyWorkerLimits(long long max_memory);
 
 // PR_SET_NO_NEW_PRIVS, then the seccomp filter described above.

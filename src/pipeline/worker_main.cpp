@@ -147,12 +147,9 @@ bool ServeDocument(int fd, const std::string& path, bool scan, const Setup& setu
         ErrorKind::kLimit, "memory limit " + FormatMemory(setup.options.max_memory) + " exceeded");
     go_on = false;
   }
-  // The output PDF follows the outcome as a raw frame (worker_protocol.h).
-  std::optional<std::string> pdf = std::move(outcome.pdf);
-  outcome.pdf.reset();
-  json answer = {{"outcome", worker::EncodeOutcome(outcome)}, {"pdf_follows", pdf.has_value()}};
-  if (!worker::WriteMessage(fd, answer).ok()) return false;
-  if (pdf && !worker::WriteRawFrame(fd, *pdf).ok()) return false;
+  // The output PDF follows as a raw frame, or its file's descriptor rides
+  // with the answer and this process's copy is closed (worker_protocol.h).
+  if (!worker::SendOutcome(fd, std::move(outcome)).ok()) return false;
   return go_on;
 }
 

@@ -12,7 +12,9 @@
 //   4. for each document: read it (ReadDocumentFile), report its SHA-256 and
 //      page count (the parent scales the time limit by it), run
 //      ProcessDocument (ScanDocument when the request says "scan"), send the
-//      outcome.
+//      outcome (worker::SendOutcome: with PipelineOptions::spill_dir its PDF
+//      is an unnamed file whose descriptor goes to the parent, and none of
+//      the document's descriptors stays open here).
 // A std::bad_alloc (the address-space limit) is answered with a kLimit outcome
 // ("memory limit 2 GB exceeded"), after which the worker exits: its libraries
 // may be in any state.

@@ -272,7 +272,6 @@ Error WorkerProcess::Death() {
 }
 
 bool WorkerProcess::Receive(Clock::time_point deadline, Error& error) {
-  char buf[1 << 16];
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   if (left.count() <= 0) {
     Kill();
@@ -293,18 +292,22 @@ bool WorkerProcess::Receive(Clock::time_point deadline, Error& error) {
     // again): a large frame arrives in a few reads, not one chunk per poll.
     // A worker that died after its last words: those are read first (the
     // next call finds the channel closed again and reports the death).
+    // recvmsg (FrameReader::Receive), never read: a read would drop the
+    // descriptor that comes with an answer.
     for (int chunks = 0; chunks < 256; ++chunks) {
-      ssize_t n = ::read(channel_, buf, sizeof buf);
-      if (n > 0) {
-        reader_.Feed(buf, static_cast<size_t>(n));
-        continue;
+      Result<std::optional<size_t>> got = reader_.Receive(channel_);
+      if (!got && got.error().kind == ErrorKind::kCrash) {  // descriptors cut off
+        Kill();
+        retire_ = true;
+        error = got.error();
+        return false;
       }
-      if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+      if (got && !*got) break;  // nothing more for now
+      if (!got || **got == 0) {
         if (chunks > 0) break;
         error = Death();
         return false;
       }
-      if (errno == EAGAIN) break;
     }
   }
   return true;
@@ -365,6 +368,14 @@ void WorkerProcess::LimitCpu(double cpu_start, double seconds) const {
 }
 
 DocumentOutcome WorkerProcess::Run(const std::string& path, WorkerTask task) {
+  DocumentOutcome outcome = AskWorker(path, task);
+  // A descriptor the worker sent that the outcome did not take (or one of a
+  // document that failed half-way) is closed now, not kept to the next one.
+  reader_.CloseDescriptors();
+  return outcome;
+}
+
+DocumentOutcome WorkerProcess::AskWorker(const std::string& path, WorkerTask task) {
   DocumentOutcome outcome;
   if (!usable()) {
     outcome.error = MakeError(ErrorKind::kInternal, "worker process is not running");
@@ -403,7 +414,7 @@ DocumentOutcome WorkerProcess::Run(const std::string& path, WorkerTask task) {
       allowed = TimeAllowed(options_, outcome.pages);
       LimitCpu(cpu_start, allowed);
     } else if (auto got = message->find("outcome"); got != message->end()) {
-      Result<DocumentOutcome> decoded = worker::DecodeOutcome(*got);
+      Result<DocumentOutcome> decoded = worker::DecodeAnswer(*message, reader_.TakeDescriptors());
       if (!decoded) {
         Kill();
         retire_ = true;

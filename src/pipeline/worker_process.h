@@ -92,7 +92,10 @@ class WorkerProcess {
 
   // Has the worker process the file at `path` (the worker opens it) for
   // `task`. Never throws; a worker that dies or overruns gives a failed
-  // outcome saying why, and usable() turns false.
+  // outcome saying why, and usable() turns false. With options().spill_dir
+  // the PDF comes back in the outcome's pdf_file (the worker's unnamed file,
+  // owned by the outcome); no other descriptor the worker sent outlives the
+  // call.
   DocumentOutcome Run(const std::string& path, WorkerTask task = WorkerTask::kRedact);
 
   // Whether another document may be given to this worker.
@@ -109,6 +112,9 @@ class WorkerProcess {
  private:
   using Clock = std::chrono::steady_clock;
   WorkerProcess(const PipelineOptions& options, pid_t pid, int channel, int stderr_pipe);
+
+  // Run, but for closing the descriptors the document left in reader_.
+  DocumentOutcome AskWorker(const std::string& path, WorkerTask task);
 
   // The next message from the worker, or an Error: kTimeout at `deadline`
   // (the worker is then killed), kCrash/kLimit when it died (see Death).

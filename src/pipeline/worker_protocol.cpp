@@ -1,11 +1,15 @@
 #include "pipeline/worker_protocol.h"
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 namespace redact::worker {
 namespace {
@@ -13,6 +17,8 @@ namespace {
 using json = nlohmann::json;
 
 constexpr size_t kHeader = 8;
+// Bytes one receive takes at most.
+constexpr size_t kChunk = 1 << 16;
 
 Error Malformed(const std::string& why) {
   return MakeError(ErrorKind::kCrash, "worker sent a malformed answer (" + why + ")");
@@ -114,6 +120,45 @@ Status WriteMessage(int fd, const json& message) {
   return WriteAll(fd, frame);
 }
 
+Status WriteMessageWithDescriptor(int fd, const json& message, int attached) {
+  std::string frame;
+  AppendFrame(message, &frame);
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  iovec data{frame.data(), frame.size()};
+  msghdr msg{};
+  msg.msg_iov = &data;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(cmsg), &attached, sizeof(int));
+  ssize_t n;
+  while ((n = ::sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
+  if (n < 0) {
+    return MakeError(ErrorKind::kIo,
+                     std::string("cannot write to the worker channel: ") + std::strerror(errno));
+  }
+  // The descriptor went with the first byte; a send cut short by a signal
+  // is finished without it.
+  return WriteAll(fd, std::string_view(frame).substr(static_cast<size_t>(n)));
+}
+
+Status SendOutcome(int fd, DocumentOutcome outcome) {
+  std::optional<std::string> pdf = std::move(outcome.pdf);
+  outcome.pdf.reset();
+  const TempFile pdf_file = std::move(outcome.pdf_file);  // closed on return
+  const json answer = {{"outcome", EncodeOutcome(outcome)},
+                       {"pdf_follows", pdf.has_value()},
+                       {"pdf_file", pdf_file.valid()}};
+  if (pdf_file.valid()) return WriteMessageWithDescriptor(fd, answer, pdf_file.fd());
+  if (Status ok = WriteMessage(fd, answer); !ok) return ok;
+  return pdf ? WriteRawFrame(fd, *pdf) : OkStatus();
+}
+
 Status WriteRawFrame(int fd, std::string_view bytes) {
   char header[kHeader];
   const uint64_t n = bytes.size();
@@ -124,11 +169,11 @@ Status WriteRawFrame(int fd, std::string_view bytes) {
 
 Result<json> ReadMessage(int fd, long long max_bytes) {
   FrameReader reader(max_bytes);
-  char chunk[1 << 16];
+  char chunk[kChunk];
   for (;;) {
     Result<json> next = reader.Next();
     if (!next || !next->is_null()) return next;
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    ssize_t n = ::read(fd, chunk, sizeof chunk);  // see the header: never recvmsg
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       return MakeError(ErrorKind::kIo,
@@ -137,6 +182,65 @@ Result<json> ReadMessage(int fd, long long max_bytes) {
     if (n == 0) return MakeError(ErrorKind::kIo, "the worker channel was closed");
     reader.Feed(chunk, static_cast<size_t>(n));
   }
+}
+
+Result<std::optional<size_t>> FrameReader::Receive(int fd) {
+  char chunk[kChunk];
+  alignas(cmsghdr) char control[CMSG_SPACE(kMaxDescriptors * sizeof(int))];
+  iovec data{chunk, sizeof chunk};
+  msghdr msg{};
+  msg.msg_iov = &data;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return std::optional<size_t>();
+  if (n < 0) {
+    return MakeError(ErrorKind::kIo,
+                     std::string("cannot read the worker channel: ") + std::strerror(errno));
+  }
+  buffer_.append(chunk, static_cast<size_t>(n));
+  const uint64_t end = buffer_start_ + buffer_.size();
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int received;
+      std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      pending_.push_back(Arrived{end, TempFile::Adopt(received)});
+    }
+  }
+  if (msg.msg_flags & MSG_CTRUNC) {
+    return MakeError(ErrorKind::kCrash, "descriptors sent by the worker were cut off (more than " +
+                                            std::to_string(kMaxDescriptors) +
+                                            " at once, or no descriptor left in this process)");
+  }
+  return std::optional<size_t>(static_cast<size_t>(n));
+}
+
+void FrameReader::Feed(const char* data, size_t n) { buffer_.append(data, n); }
+
+void FrameReader::Consume(size_t n) {
+  buffer_start_ += kHeader + n;
+  taken_.clear();  // the previous frame's, not taken: closed
+  size_t kept = 0;
+  for (Arrived& a : pending_) {
+    if (a.end <= buffer_start_) {
+      taken_.push_back(std::move(a.descriptor));
+    } else {
+      pending_[kept++] = std::move(a);
+    }
+  }
+  pending_.resize(kept);
+}
+
+std::vector<TempFile> FrameReader::TakeDescriptors() { return std::exchange(taken_, {}); }
+
+void FrameReader::CloseDescriptors() {
+  taken_.clear();
+  pending_.clear();
 }
 
 Result<std::optional<size_t>> FrameReader::CompleteFrame() {
@@ -175,6 +279,7 @@ Result<std::optional<std::string>> FrameReader::NextRaw() {
     frame = buffer_.substr(kHeader, **n);
     buffer_.erase(0, kHeader + **n);
   }
+  Consume(**n);
   return std::optional<std::string>(std::move(frame));
 }
 
@@ -186,6 +291,7 @@ Result<json> FrameReader::Next() {
   json message = json::from_cbor(begin, begin + static_cast<std::ptrdiff_t>(**n),
                                  /*strict=*/true, /*allow_exceptions=*/false);
   buffer_.erase(0, kHeader + **n);
+  Consume(**n);
   if (message.is_discarded() || !message.is_object()) return Malformed("not a CBOR object");
   return message;
 }
@@ -224,7 +330,8 @@ json EncodeOptions(const PipelineOptions& o) {
           // The key only travels with decisions, which are matched by keyed
           // digest; otherwise it stays in the parent.
           {"hmac_key", o.decisions ? Bytes(o.hmac_key) : Bytes("")},
-          {"decisions", o.decisions ? EncodeDecisions(*o.decisions) : json(nullptr)}};
+          {"decisions", o.decisions ? EncodeDecisions(*o.decisions) : json(nullptr)},
+          {"spill_dir", o.spill_dir}};
 }
 
 Result<PipelineOptions> DecodeOptions(const json& j) {
@@ -248,6 +355,7 @@ Result<PipelineOptions> DecodeOptions(const json& j) {
       o.decisions =
           std::make_shared<const Decisions>(Decisions::FromRecords(d.get<std::vector<json>>(), {}));
     }
+    o.spill_dir = j.at("spill_dir").get<std::string>();
     return o;
   } catch (const std::exception& e) {
     return MakeError(ErrorKind::kInternal, std::string("bad worker options: ") + e.what());
@@ -303,6 +411,44 @@ Result<DocumentOutcome> DecodeOutcome(const json& j) {
   } catch (const std::exception& e) {
     return Malformed(e.what());
   }
+}
+
+namespace {
+
+bool Says(const json& answer, const char* key) {
+  const auto it = answer.find(key);
+  return it != answer.end() && it->is_boolean() && it->get<bool>();
+}
+
+// What SendOutcome sends is a file made by TempFile::Create: a regular file
+// that has never had a name. Anything else (a descriptor of a named file the
+// worker could read, which publishing would then chmod and link) is refused.
+Status CheckOutputFile(const TempFile& file) {
+  struct stat st;
+  if (::fstat(file.fd(), &st) != 0) return Malformed("its output file cannot be examined");
+  const int flags = ::fcntl(file.fd(), F_GETFL);
+  if (!S_ISREG(st.st_mode) || st.st_nlink != 0) {
+    return Malformed("its output file is not an unnamed regular file");
+  }
+  if (flags < 0 || (flags & O_PATH) || (flags & O_ACCMODE) == O_WRONLY) {
+    return Malformed("its output file is not open for reading");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<DocumentOutcome> DecodeAnswer(const json& answer, std::vector<TempFile> descriptors) {
+  const auto outcome = answer.find("outcome");
+  if (outcome == answer.end()) return Malformed("no outcome");
+  Result<DocumentOutcome> decoded = DecodeOutcome(*outcome);
+  if (!decoded) return decoded;
+  if (!Says(answer, "pdf_file")) return decoded;  // `descriptors` are closed
+  if (Says(answer, "pdf_follows") || decoded->pdf) return Malformed("two output PDFs");
+  if (descriptors.empty()) return Malformed("the output file it announced did not come with it");
+  if (Status ok = CheckOutputFile(descriptors.front()); !ok) return ok.error();
+  decoded->pdf_file = std::move(descriptors.front());
+  return decoded;
 }
 
 }  // namespace redact::worker

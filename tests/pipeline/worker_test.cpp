@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "core/file_util.h"
+#include "core/temp_file.h"
 #include "pipeline/document_pipeline.h"
 #include "pipeline/document_runner.h"
 #include "pipeline/sandbox.h"
@@ -78,6 +79,26 @@ class WorkerTest : public ::testing::Test {
 RuleSet* WorkerTest::rules_ = nullptr;
 
 bool Alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+// Open descriptors of process `pid` ("self" for this one), to prove none leaks.
+int OpenDescriptors(const std::string& pid = "self") {
+  int n = 0;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator("/proc/" + pid + "/fd", ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    ++n;
+  }
+  return n;
+}
+
+// All of an open file's bytes.
+std::string Contents(const TempFile& file) {
+  Result<uint64_t> size = file.Size();
+  if (!size) return "(no size: " + size.error().message + ")";
+  std::string bytes(*size, '\0');
+  if (Status ok = file.ReadAt(0, bytes.size(), bytes.data()); !ok) return "(unreadable)";
+  return bytes;
+}
 
 TEST_F(WorkerTest, GivesTheSameOutcomeAsTheInProcessPipeline) {
   PipelineOptions options;
@@ -243,6 +264,43 @@ TEST_F(WorkerTest, DestroyingTheWorkerEndsTheProcess) {
   EXPECT_FALSE(Alive(pid));
 }
 
+// WAITS FOR THE PIPELINE CHANGE: fails until ProcessDocument fills
+// DocumentOutcome::pdf_file when PipelineOptions::spill_dir is set
+// (pipeline/document_pipeline.cpp). With spill_dir the PDF comes back as the
+// worker's unnamed file, byte for byte what the in-memory run gives, and no
+// descriptor is left open in either process, document after document.
+TEST_F(WorkerTest, WithASpillFolderThePdfComesBackAsAnUnnamedFile) {
+  PipelineOptions in_memory;
+  Result<std::string> bytes = ReadFile(kSample);
+  ASSERT_TRUE(bytes);
+  DocumentOutcome local = ProcessDocument(*bytes, in_memory, *rules_);
+  ASSERT_TRUE(local.pdf);
+
+  PipelineOptions spilled;
+  spilled.spill_dir = dir_.string();
+  std::unique_ptr<WorkerProcess> worker = Start(spilled);
+  ASSERT_TRUE(worker);
+  const std::string worker_pid = std::to_string(worker->pid());
+  const int parent_open = OpenDescriptors();
+  int worker_open = -1;  // after the first document: its libraries open what they keep
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(round);
+    {
+      DocumentOutcome isolated = worker->Run(kSample);
+      ASSERT_EQ(isolated.status, DocumentStatus::kRedacted)
+          << (isolated.error ? isolated.error->message : "");
+      EXPECT_FALSE(isolated.pdf) << "the PDF is in the file, not in memory";
+      ASSERT_TRUE(isolated.pdf_file.valid());
+      EXPECT_TRUE(Contents(isolated.pdf_file) == *local.pdf) << "not the in-memory bytes";
+      EXPECT_EQ(OpenDescriptors(), parent_open + 1) << "the outcome's file, and nothing else";
+    }
+    EXPECT_EQ(OpenDescriptors(), parent_open);
+    if (round == 0) worker_open = OpenDescriptors(worker_pid);
+    EXPECT_EQ(OpenDescriptors(worker_pid), worker_open) << "the worker kept a descriptor";
+  }
+  EXPECT_TRUE(fs::is_empty(dir_)) << "unnamed files only";
+}
+
 // The filter itself, in a forked child: reading works, writing, creating and
 // networking are refused, exec kills.
 TEST(Sandbox, AllowsReadingAndRefusesWritingNetworkAndExec) {
@@ -266,6 +324,73 @@ TEST(Sandbox, AllowsReadingAndRefusesWritingNetworkAndExec) {
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with step " << WEXITSTATUS(status);
   EXPECT_EQ(WTERMSIG(status), SIGSYS);
   EXPECT_FALSE(fs::exists(victim));
+}
+
+// An unnamed file may be made, written well past 100 MB (no file size limit
+// in the way), read back and handed to the parent over the channel; no file
+// can be named or created by path, and the unnamed one cannot be linked.
+TEST(Sandbox, AllowsUnnamedFilesButNeverANamedOne) {
+  const fs::path dir = fs::temp_directory_path();
+  const std::string victim = (dir / "redact-sandbox-victim").string();
+  ::unlink(victim.c_str());
+  int channel[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel), 0);
+  constexpr off_t kFar = (100 << 20) - (1 << 20);  // the last MiB of 100 MiB
+  const std::string piece(1 << 20, 'x');
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (!ApplyWorkerLimits(1LL << 30) || !EnterSandbox()) ::_exit(10);
+    const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) ::_exit(11);
+    if (::pwrite(fd, "head", 4, 0) != 4) ::_exit(12);
+    if (::pwrite(fd, piece.data(), piece.size(), kFar) != static_cast<ssize_t>(piece.size())) {
+      ::_exit(13);
+    }
+    char back[4];
+    if (::pread(fd, back, 4, kFar) != 4 || std::string(back, 4) != "xxxx") ::_exit(14);
+    if (!TempFile::Create(dir.string())) ::_exit(15);  // what the pipeline calls
+    if (::open(victim.c_str(), O_WRONLY | O_CREAT, 0600) >= 0 || errno != EACCES) ::_exit(16);
+    if (::open(dir.c_str(), O_TMPFILE | O_WRONLY, 0600) >= 0 || errno != EACCES) ::_exit(17);
+    if (::open(dir.c_str(), O_RDWR | O_DIRECTORY) >= 0 || errno != EACCES) ::_exit(18);
+    const std::string self = "/proc/self/fd/" + std::to_string(fd);
+    if (::open(self.c_str(), O_RDWR) >= 0 || errno != EACCES) ::_exit(19);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, victim.c_str(), AT_SYMLINK_FOLLOW) == 0 ||
+        errno != EACCES) {
+      ::_exit(20);
+    }
+    if (::linkat(fd, "", AT_FDCWD, victim.c_str(), AT_EMPTY_PATH) == 0 || errno != EACCES) {
+      ::_exit(21);
+    }
+    if (::socket(AF_UNIX, SOCK_STREAM, 0) >= 0 || errno != EACCES) ::_exit(22);
+    if (!worker::WriteMessageWithDescriptor(channel[1], {{"file", true}}, fd)) ::_exit(23);
+    ::_exit(0);
+  }
+  ::close(channel[1]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  ASSERT_EQ(WEXITSTATUS(status), 0) << "child failed at step " << WEXITSTATUS(status);
+  EXPECT_FALSE(fs::exists(victim));
+  worker::FrameReader reader(1 << 20);
+  Result<nlohmann::json> message = nlohmann::json();
+  while (message && message->is_null()) {
+    Result<std::optional<size_t>> got = reader.Receive(channel[0]);
+    ASSERT_TRUE(got && *got && **got > 0);
+    message = reader.Next();
+  }
+  ASSERT_TRUE(message);
+  std::vector<TempFile> files = reader.TakeDescriptors();
+  ::close(channel[0]);
+  ASSERT_EQ(files.size(), 1u);
+  Result<uint64_t> size = files[0].Size();
+  ASSERT_TRUE(size);
+  EXPECT_EQ(*size, uint64_t{100} << 20);
+  std::string head(4, '\0'), tail(piece.size(), '\0');
+  ASSERT_TRUE(files[0].ReadAt(0, 4, head.data()));
+  ASSERT_TRUE(files[0].ReadAt(kFar, tail.size(), tail.data()));
+  EXPECT_EQ(head, "head");
+  EXPECT_TRUE(tail == piece);
 }
 
 TEST(WorkerProtocol, OutcomesRoundTripWithArbitraryBytes) {
@@ -354,6 +479,134 @@ TEST(WorkerProtocol, RawFramesFollowMessagesWhole) {
   const std::string huge("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);
   small.Feed(huge.data(), huge.size());
   EXPECT_FALSE(small.NextRaw());
+}
+
+TEST(WorkerProtocol, OptionsCarryTheSpillFolder) {
+  PipelineOptions options;
+  options.spill_dir = "/srv/spill";
+  Result<PipelineOptions> back = worker::DecodeOptions(worker::EncodeOptions(options));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->spill_dir, "/srv/spill");
+  EXPECT_TRUE(worker::DecodeOptions(worker::EncodeOptions(PipelineOptions{}))->spill_dir.empty());
+}
+
+// Receives on `fd` until a whole message is there; null json if the channel
+// closes first.
+nlohmann::json ReceiveMessage(worker::FrameReader& reader, int fd) {
+  for (;;) {
+    Result<nlohmann::json> next = reader.Next();
+    EXPECT_TRUE(next);
+    if (!next) return nullptr;
+    if (!next->is_null()) return *next;
+    Result<std::optional<size_t>> got = reader.Receive(fd);
+    EXPECT_TRUE(got && *got);
+    if (!got || !*got || **got == 0) return nullptr;
+  }
+}
+
+// The worker's answer with its PDF in an unnamed file: the descriptor rides
+// with the outcome (SendOutcome), the parent's reader keeps it
+// (FrameReader::Receive) and the outcome adopts it (DecodeAnswer). The file
+// reads back the same bytes, and once the outcome is gone no descriptor is
+// left open on either side.
+TEST(WorkerProtocol, AnOutputFileTravelsAsADescriptor) {
+  const int open_before = OpenDescriptors();
+  std::string pdf(3 << 20, '\0');
+  for (size_t i = 0; i < pdf.size(); ++i) pdf[i] = static_cast<char>((i * 7919) >> 3);
+  {
+    int fds[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+    DocumentOutcome sent;
+    sent.status = DocumentStatus::kRedacted;
+    sent.doc_sha256 = std::string(64, 'a');
+    sent.pages = 2;
+    sent.text = std::string(200000, 't');  // an answer bigger than one receive
+    Result<TempFile> file = TempFile::Create("/tmp");
+    ASSERT_TRUE(file) << file.error().message;
+    ASSERT_TRUE(file->WriteAt(0, pdf));
+    sent.pdf_file = std::move(*file);
+    std::thread worker_side([&] {
+      EXPECT_TRUE(worker::SendOutcome(fds[1], std::move(sent)));
+      EXPECT_TRUE(worker::WriteMessage(fds[1], {{"next", 1}}));
+    });
+    worker::FrameReader reader(1 << 20);
+    nlohmann::json answer = ReceiveMessage(reader, fds[0]);
+    worker_side.join();
+    EXPECT_FALSE(sent.pdf_file.valid()) << "the worker's copy is closed once sent";
+    ASSERT_TRUE(answer.contains("outcome"));
+    Result<DocumentOutcome> got = worker::DecodeAnswer(answer, reader.TakeDescriptors());
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_FALSE(got->pdf);
+    ASSERT_TRUE(got->pdf_file.valid());
+    EXPECT_TRUE(Contents(got->pdf_file) == pdf);
+    EXPECT_EQ(got->text.size(), 200000u);
+    EXPECT_NE(::fcntl(got->pdf_file.fd(), F_GETFD) & FD_CLOEXEC, 0) << "close-on-exec";
+    // The next message came without a descriptor, and gets none.
+    EXPECT_EQ(ReceiveMessage(reader, fds[0]).value("next", 0), 1);
+    EXPECT_TRUE(reader.TakeDescriptors().empty());
+    EXPECT_EQ(reader.descriptors_held(), 0u);
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+  EXPECT_EQ(OpenDescriptors(), open_before);
+}
+
+// A descriptor is given only to the frame it came with; one promised but not
+// sent, or one that is not an unnamed file, fails the answer (kCrash); one
+// nobody asked for is closed.
+TEST(WorkerProtocol, DescriptorsAreCheckedAndStraysClosed) {
+  const int open_before = OpenDescriptors();
+  {
+    int fds[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+    worker::FrameReader reader(1 << 20);
+    DocumentOutcome ok;
+    ok.status = DocumentStatus::kRedacted;
+    const nlohmann::json outcome = worker::EncodeOutcome(ok);
+    Result<TempFile> unnamed = TempFile::Create("/tmp");
+    ASSERT_TRUE(unnamed);
+
+    // A stray with the message before; the answer then lacks its file.
+    ASSERT_TRUE(worker::WriteMessageWithDescriptor(fds[1], {{"pages", 1}}, unnamed->fd()));
+    ASSERT_TRUE(worker::WriteMessage(fds[1], {{"outcome", outcome}, {"pdf_file", true}}));
+    EXPECT_TRUE(ReceiveMessage(reader, fds[0]).contains("pages"));
+    nlohmann::json answer = ReceiveMessage(reader, fds[0]);
+    Result<DocumentOutcome> missing = worker::DecodeAnswer(answer, reader.TakeDescriptors());
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().kind, ErrorKind::kCrash);
+    EXPECT_NE(missing.error().message.find("did not come"), std::string::npos)
+        << missing.error().message;
+
+    // A named file is not an output file: publishing it would chmod and link it.
+    const int named = ::open(kSample.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(named, 0);
+    ASSERT_TRUE(worker::WriteMessageWithDescriptor(
+        fds[1], {{"outcome", outcome}, {"pdf_file", true}}, named));
+    ::close(named);
+    answer = ReceiveMessage(reader, fds[0]);
+    Result<DocumentOutcome> foreign = worker::DecodeAnswer(answer, reader.TakeDescriptors());
+    ASSERT_FALSE(foreign);
+    EXPECT_NE(foreign.error().message.find("not an unnamed regular file"), std::string::npos)
+        << foreign.error().message;
+
+    // An answer that promises nothing closes what came with it.
+    ASSERT_TRUE(worker::WriteMessageWithDescriptor(fds[1], {{"outcome", outcome}}, unnamed->fd()));
+    answer = ReceiveMessage(reader, fds[0]);
+    Result<DocumentOutcome> plain = worker::DecodeAnswer(answer, reader.TakeDescriptors());
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_FALSE(plain->pdf_file.valid());
+
+    // Descriptors of a frame not returned yet are closed on demand (the end
+    // of a document).
+    ASSERT_TRUE(worker::WriteMessageWithDescriptor(fds[1], {{"pages", 2}}, unnamed->fd()));
+    ASSERT_TRUE(reader.Receive(fds[0]));
+    EXPECT_EQ(reader.descriptors_held(), 1u);
+    reader.CloseDescriptors();
+    EXPECT_EQ(reader.descriptors_held(), 0u);
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+  EXPECT_EQ(OpenDescriptors(), open_before);
 }
 
 TEST(WorkerProtocol, GarbageFromAWorkerIsAnErrorNotACrash) {
