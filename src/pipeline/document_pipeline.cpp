@@ -138,6 +138,14 @@ struct OpenedDocument {
   std::unique_ptr<PageDrawingReader> drawings;
   std::unique_ptr<ImageDocument> image;
   std::vector<Page> text_pages;
+  // Once every page is read, the qpdf parses that only reading needed (the
+  // annotations, the hidden-text probe, the drawings) are freed: writing
+  // renders with Poppler alone, and their object caches grow with the pages.
+  void ReleasePageReaders() {
+    annotations.reset();
+    hidden.reset();
+    drawings.reset();
+  }
   int page_count() const {
     if (pdf) return pdf->page_count();
     if (image) return image->page_count();
@@ -581,6 +589,14 @@ class PageCrew {
 
   int size() const { return static_cast<int>(members_.size()); }
 
+  // Frees what only reading the pages needed (OpenedDocument::
+  // ReleasePageReaders) in the members' own copies of the input.
+  void ReleasePageReaders() {
+    for (auto& m : members_) {
+      if (m->own_doc) m->own_doc->ReleasePageReaders();
+    }
+  }
+
  private:
   // Opens the member's own copy of the input on first use. A copy that cannot
   // be opened (it opened once already, so this is not expected) leaves the
@@ -980,6 +996,8 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
   Result<PageWorks> works =
       ExtractAndDetect(*crew, doc, options, rules, image_budget, trust_plain, stow);
   if (!works) return works.error();
+  doc.ReleasePageReaders();
+  crew->ReleasePageReaders();
   ApplyDecisions(*works, options, outcome.doc_sha256);
   if (Status ok = RedactEveryOccurrence(*works, stow); !ok) return ok.error();
   for (auto& work : *works) MarkPlaces(*work);
