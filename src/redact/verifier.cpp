@@ -24,7 +24,7 @@
 #include <qpdf/BufferInputSource.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFTokenizer.hh>
 #include <set>
 #include <stdexcept>
@@ -387,33 +387,138 @@ bool ObjectHolds(QPDFObjectHandle object, const Needles& needles, bool top) {
   return false;
 }
 
-// (c): everything in the file, as qpdf parses it.
-Status CheckWithQpdf(const PdfSource& pdf, const Needles& needles) {
-  QPDF qpdf;
-  qpdf.setSuppressWarnings(true);
-  qpdf.setAttemptRecovery(false);  // our own output needs no repair; damage fails
+// The output as qpdf reads it, for walks over all of it in bounded memory: a
+// QPDF keeps every object it resolves (and every object stream it parses)
+// until it is destroyed, so after `per_qpdf` steps of a walk a fresh QPDF reads
+// the file again and the old one is freed with all it resolved. Nothing is
+// changed in a QPDF, so every object resolves as in a first read of the file
+// (dropping each object once checked, with replaceObject(og, null), would make
+// whatever later needs it, such as an object stream or an indirect /Length or
+// /DecodeParms, resolve to null: silently unchecked, not failed).
+// A handle must not be kept across Step(): a destroyed QPDF's objects throw
+// when used. Throws, as qpdf does, when the output cannot be read.
+class QpdfReader {
+ public:
+  // `pdf` must outlive the reader.
+  QpdfReader(const PdfSource& pdf, size_t per_qpdf)
+      : pdf_(pdf), per_qpdf_(std::max<size_t>(per_qpdf, 1)) {
+    Reopen();
+  }
+
+  QPDF& qpdf() { return *qpdf_; }
+
+  // One step of a walk (one object or page tree node read): a fresh QPDF
+  // replaces the current one once it has taken `per_qpdf` steps.
+  void Step() {
+    if (++steps_ >= per_qpdf_) Reopen();
+  }
+
+ private:
+  void Reopen() {
+    qpdf_.reset();  // freed before the next one reads
+    qpdf_ = std::make_unique<QPDF>();
+    qpdf_->setSuppressWarnings(true);
+    qpdf_->setAttemptRecovery(false);  // our own output needs no repair; damage fails
+    pdf_.OpenWithQpdf(*qpdf_);
+    steps_ = 0;
+  }
+
+  const PdfSource& pdf_;
+  const size_t per_qpdf_;
+  size_t steps_ = 0;
+  std::unique_ptr<QPDF> qpdf_;
+};
+
+// The root of the page tree as qpdf's getAllPages finds it: the catalog's
+// /Pages or, where that is a node with a /Parent (a page, in files seen in the
+// wild), the node its /Parent links lead to.
+QPDFObjectHandle PageTreeRoot(QPDF& qpdf) {
+  QPDFObjectHandle pages = qpdf.getRoot().getKey("/Pages");
+  std::set<QPDFObjGen> seen;
+  while (pages.isDictionary() && pages.hasKey("/Parent") && seen.insert(pages.getObjGen()).second) {
+    pages = pages.getKey("/Parent");
+  }
+  return pages;
+}
+
+// (c), first: the content streams of each page, in the page order of qpdf's
+// getAllPages (a node with /Kids is a node, any other kid a page), each stream
+// searched at its first page only (and added to `searched`). Only the path to
+// the current page is kept: the walk holds object numbers, not objects. A
+// page tree node that is direct or met twice is damage (throws). `where` names
+// the stream being searched (empty while walking the tree).
+bool PageContentsHold(QpdfReader& reader, const Needles& needles, std::set<QPDFObjGen>& searched,
+                      std::string& where) {
+  struct Node {
+    QPDFObjGen og;
+    int next_kid = 0;
+  };
+  std::vector<Node> path;
+  std::set<QPDFObjGen> entered;
+  auto enter = [&](QPDFObjectHandle node) {
+    if (!node.isIndirect() || !entered.insert(node.getObjGen()).second) {
+      throw std::runtime_error("damaged page tree");
+    }
+    path.push_back({node.getObjGen()});
+  };
+  if (QPDFObjectHandle root = PageTreeRoot(reader.qpdf()); root.hasKey("/Kids")) enter(root);
+  int number = 0;
+  while (!path.empty()) {
+    reader.Step();
+    Node& node = path.back();
+    QPDFObjectHandle kids = reader.qpdf().getObjectByObjGen(node.og).getKey("/Kids");
+    if (node.next_kid >= kids.getArrayNItems()) {
+      path.pop_back();
+      continue;
+    }
+    QPDFObjectHandle kid = kids.getArrayItem(node.next_kid++);
+    if (kid.hasKey("/Kids")) {
+      enter(kid);
+      continue;
+    }
+    where = "the content stream of page " + std::to_string(++number);
+    for (QPDFObjectHandle contents : QPDFPageObjectHelper(kid).getPageContents()) {
+      if (contents.isIndirect() && !searched.insert(contents.getObjGen()).second) continue;
+      if (StreamHolds(contents, needles)) return true;
+    }
+    where.clear();
+  }
+  return false;
+}
+
+// (c), then: every object of the cross-reference table (those inside object
+// streams too), in object number order, as qpdf's getAllObjects lists them:
+// its strings and names, and a stream's data unless it is an image or a
+// content stream already `searched`. `where` names the object being searched.
+bool ObjectsHold(QpdfReader& reader, const Needles& needles, const std::set<QPDFObjGen>& searched,
+                 std::string& where) {
+  std::vector<QPDFObjGen> objects;
+  for (const auto& entry : reader.qpdf().getXRefTable()) objects.push_back(entry.first);
+  for (const QPDFObjGen& og : objects) {
+    reader.Step();
+    QPDFObjectHandle object = reader.qpdf().getObjectByObjGen(og);
+    const std::string id = " (object " + std::to_string(og.getObj()) + ")";
+    where = "an object of the output PDF" + id;
+    if (ObjectHolds(object, needles, true)) return true;
+    where = "a stream of the output PDF" + id;
+    if (object.isStream() && !IsImage(object) && !searched.count(og) &&
+        StreamHolds(object, needles)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// (c): everything in the file, as qpdf parses it, read by a QpdfReader that
+// takes `per_qpdf` steps per QPDF.
+Status CheckWithQpdf(const PdfSource& pdf, const Needles& needles, size_t per_qpdf) {
   std::string where;
   try {
-    pdf.OpenWithQpdf(qpdf);
-    int number = 0;
-    std::set<QPDFObjGen> seen;  // content streams, searched once
-    for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(qpdf).getAllPages()) {
-      ++number;
-      where = "the content stream of page " + std::to_string(number);
-      for (QPDFObjectHandle contents : page.getPageContents()) {
-        if (contents.isIndirect() && !seen.insert(contents.getObjGen()).second) continue;
-        if (StreamHolds(contents, needles)) return Found(where);
-      }
-    }
-    for (QPDFObjectHandle object : qpdf.getAllObjects()) {
-      const std::string id = " (object " + std::to_string(object.getObjectID()) + ")";
-      where = "an object of the output PDF" + id;
-      if (ObjectHolds(object, needles, true)) return Found(where);
-      where = "a stream of the output PDF" + id;
-      if (object.isStream() && !IsImage(object) && !seen.count(object.getObjGen()) &&
-          StreamHolds(object, needles)) {
-        return Found(where);
-      }
+    QpdfReader reader(pdf, per_qpdf);
+    std::set<QPDFObjGen> searched;  // content streams, searched once
+    if (PageContentsHold(reader, needles, searched, where) ||
+        ObjectsHold(reader, needles, searched, where)) {
+      return Found(where);
     }
   } catch (const std::exception&) {
     return MakeError(ErrorKind::kVerification,
@@ -443,7 +548,7 @@ Status CheckRawBytes(const PdfSource& pdf, const Needles& needles, size_t piece)
 }
 
 Status Verify(const PdfSource& pdf, const std::vector<std::string>& redacted, int threads,
-              size_t raw_piece) {
+              const verifier_internal::ReadOptions& options) {
   const Needles needles(redacted);
   Result<PopplerDocument> doc = pdf.OpenWithPoppler();
   if (!doc) return doc.error();
@@ -472,8 +577,8 @@ Status Verify(const PdfSource& pdf, const std::vector<std::string>& redacted, in
       own = mine.get();
     } else {
       Status ok = CheckDocumentText(*own, needles);
-      if (ok) ok = CheckWithQpdf(pdf, needles);
-      if (ok) ok = CheckRawBytes(pdf, needles, raw_piece);
+      if (ok) ok = CheckWithQpdf(pdf, needles, options.objects_per_qpdf);
+      if (ok) ok = CheckRawBytes(pdf, needles, options.raw_piece);
       if (!ok) thread_errors[k] = ok.error();
     }
     for (int i; (i = next.fetch_add(1)) < pages;) {
@@ -500,14 +605,14 @@ namespace verifier_internal {
 
 Status VerifyRedactedPdf(std::string_view pdf, const std::vector<std::string>& redacted,
                          int threads, const ReadOptions& options) {
-  return Verify(PdfSource::InMemory(pdf), redacted, threads, options.raw_piece);
+  return Verify(PdfSource::InMemory(pdf), redacted, threads, options);
 }
 
 Status VerifyRedactedPdfFile(int fd, const std::vector<std::string>& redacted, int threads,
                              const ReadOptions& options) {
   Result<PdfSource> source = PdfSource::InFile(fd, options.reopen);
   if (!source) return source.error();
-  return Verify(*source, redacted, threads, options.raw_piece);
+  return Verify(*source, redacted, threads, options);
 }
 
 }  // namespace verifier_internal

@@ -19,6 +19,10 @@ struct ReadOptions {
   // Whether a file is reopened through /proc/self/fd (false: read whole into
   // memory, as when /proc/self/fd cannot be opened).
   bool reopen = true;
+  // Objects (and page tree nodes) one qpdf reads before a fresh one reads the
+  // output again and the old one is freed with every object it resolved: what
+  // bounds the memory of the object checks.
+  size_t objects_per_qpdf = 64;
 };
 
 // VerifyRedactedPdf and VerifyRedactedPdfFile, read as `options` say.

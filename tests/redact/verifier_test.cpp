@@ -28,13 +28,31 @@ std::string CleanOutput() {
   return Write(KeptOf(words));
 }
 
-// The clean output changed by `edit` through qpdf.
+// `output` changed by `edit` through qpdf (the clean output when not given).
 template <typename Edit>
-std::string Edited(Edit edit) {
-  const std::string clean = CleanOutput();
-  std::unique_ptr<QPDF> pdf = OpenWithQpdf(clean);
+std::string Edited(Edit edit, const std::string& output = CleanOutput()) {
+  std::unique_ptr<QPDF> pdf = OpenWithQpdf(output);
   edit(*pdf);
   return WriteQpdf(*pdf);
+}
+
+// A clean output of `pages` pages.
+std::string CleanPages(int pages) {
+  std::vector<Word> words = SampleWords();
+  RedactedPdfWriter writer;
+  for (int i = 0; i < pages; ++i) {
+    EXPECT_TRUE(writer.AddPage(SamplePage(), kPageWidth, kPageHeight, KeptOf(words)).ok());
+  }
+  Result<std::string> bytes = writer.Finish();
+  EXPECT_TRUE(bytes.ok());
+  return bytes.ok() ? *bytes : std::string();
+}
+
+// Draws "Kestrel" outside page `index` (from 0), escaped: only the content
+// stream it adds holds it.
+void AddHiddenContents(QPDF& pdf, size_t index) {
+  QPDFPageDocumentHelper(pdf).getAllPages().at(index).addPageContents(
+      QPDFObjectHandle::newStream(&pdf, "BT /F1 1 Tf 9000 9000 Td (Kes\\164rel) Tj ET"), false);
 }
 
 std::vector<const Word*> AllOf(const std::vector<Word>& words) {
@@ -65,7 +83,8 @@ class VerifyPdf : public ::testing::TestWithParam<Held> {
   Status Verify(std::string_view pdf, const std::vector<std::string>& redacted, int threads = 1,
                 ReadOptions options = {}) {
     if (GetParam() == Held::kInFileReadWhole) options.reopen = false;
-    const bool defaults = options.reopen && options.raw_piece == ReadOptions().raw_piece;
+    const bool defaults = options.reopen && options.raw_piece == ReadOptions().raw_piece &&
+                          options.objects_per_qpdf == ReadOptions().objects_per_qpdf;
     if (GetParam() == Held::kInMemory) {
       return defaults ? VerifyRedactedPdf(pdf, redacted, threads)
                       : verifier_internal::VerifyRedactedPdf(pdf, redacted, threads, options);
@@ -148,12 +167,91 @@ TEST_P(VerifyPdf, FailsWhenTheStringHidesInAnyObject) {
 
 TEST_P(VerifyPdf, FailsWhenTheStringIsInAContentStreamOnly) {
   // Drawn outside the page, escaped: no reader extracts it, the stream holds it.
-  const std::string edited = Edited([](QPDF& pdf) {
-    QPDFPageObjectHelper page = QPDFPageDocumentHelper(pdf).getAllPages().at(1);
-    page.addPageContents(
-        QPDFObjectHandle::newStream(&pdf, "BT /F1 1 Tf 9000 9000 Td (Kes\\164rel) Tj ET"), false);
-  });
+  const std::string edited = Edited([](QPDF& pdf) { AddHiddenContents(pdf, 1); });
   ExpectFailsWithout(Verify(edited, {"Kestrel"}), "content stream of page 2", "Kestrel");
+}
+
+// The qpdf checks read an output a few objects per qpdf, each freed with what
+// it read before the next reads on: a string in a late page's content stream,
+// or in a late object inside an object stream, is still found and named, read
+// one object per qpdf or all in one. (The object's is a short name: only the
+// object itself shows it, not the object stream's data, searched as a stream.)
+TEST_P(VerifyPdf, FindsLateStringsReadingFewObjectsPerQpdf) {
+  const std::string clean = CleanPages(12);
+  const std::string in_contents = Edited([](QPDF& pdf) { AddHiddenContents(pdf, 10); }, clean);
+  const std::string in_object = Edited(
+      [](QPDF& pdf) {
+        QPDFPageDocumentHelper(pdf).getAllPages().at(10).getObjectHandle().replaceKey(
+            "/PieceInfo", QPDFObjectHandle::parse("<< /X << /Private /Kes1 >> >>"));
+      },
+      clean);
+  std::unique_ptr<QPDF> read = OpenWithQpdf(in_object);
+  const QPDFObjGen page =
+      QPDFPageDocumentHelper(*read).getAllPages().at(10).getObjectHandle().getObjGen();
+  ASSERT_EQ(read->getXRefTable().at(page).getType(), 2) << "page 11 is not in an object stream";
+  const std::string object =
+      "object of the output PDF (object " + std::to_string(page.getObj()) + ")";
+  for (size_t per_qpdf :
+       {size_t{1}, size_t{2}, size_t{5}, ReadOptions().objects_per_qpdf, size_t{100000}}) {
+    SCOPED_TRACE(per_qpdf);
+    ReadOptions options;
+    options.objects_per_qpdf = per_qpdf;
+    EXPECT_TRUE(Verify(clean, {"Kestrel", "Kes1"}, 1, options).ok());
+    ExpectFailsWithout(Verify(in_contents, {"Kestrel"}, 2, options), "content stream of page 11",
+                       "Kestrel");
+    ExpectFailsWithout(Verify(in_object, {"Kes1"}, 2, options), "an " + object, "Kes1");
+  }
+}
+
+// Pages are numbered in the order of a page tree of several levels (depth
+// first, kids in order), as qpdf's getAllPages numbers them; a loop in the tree
+// fails closed.
+TEST_P(VerifyPdf, NumbersPagesInPageTreeOrder) {
+  auto nest = [](bool loop) {
+    return [loop](QPDF& pdf) {
+      AddHiddenContents(pdf, 5);
+      std::vector<QPDFObjectHandle> p;
+      for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(pdf).getAllPages()) {
+        p.push_back(page.getObjectHandle());
+      }
+      QPDFObjectHandle root = pdf.getRoot().getKey("/Pages");
+      auto node = [&](QPDFObjectHandle parent, std::vector<QPDFObjectHandle> kids, int count) {
+        QPDFObjectHandle n = pdf.makeIndirectObject(QPDFObjectHandle::parse("<< /Type /Pages >>"));
+        n.replaceKey("/Parent", parent);
+        n.replaceKey("/Count", QPDFObjectHandle::newInteger(count));
+        n.replaceKey("/Kids", QPDFObjectHandle::newArray(kids));
+        for (QPDFObjectHandle& kid : kids) kid.replaceKey("/Parent", n);
+        return n;
+      };
+      // root: [ a: [1 2 3], 4, b: [5, c: [6 7]] ]
+      QPDFObjectHandle a = node(root, {p[0], p[1], p[2]}, 3);
+      QPDFObjectHandle b = node(root, {p[4]}, 3);
+      QPDFObjectHandle c = node(b, {p[5], p[6]}, 2);
+      b.getKey("/Kids").appendItem(c);
+      if (loop) c.getKey("/Kids").appendItem(b);
+      p[3].replaceKey("/Parent", root);
+      root.replaceKey("/Kids", QPDFObjectHandle::newArray({a, p[3], b}));
+    };
+  };
+  const std::string clean = CleanPages(7);
+  const std::string nested = Edited(nest(false), clean);
+  {
+    QPDF read;
+    read.processMemoryFile("nested", nested.data(), nested.size());
+    ASSERT_EQ(read.getRoot().getKey("/Pages").getKey("/Kids").getArrayNItems(), 3);
+    ASSERT_EQ(QPDFPageDocumentHelper(read).getAllPages().size(), 7u);
+  }
+  const std::string looped = Edited(nest(true), clean);
+  for (size_t per_qpdf : {size_t{1}, size_t{3}, ReadOptions().objects_per_qpdf}) {
+    SCOPED_TRACE(per_qpdf);
+    ReadOptions options;
+    options.objects_per_qpdf = per_qpdf;
+    ExpectFailsWithout(Verify(nested, {"Kestrel"}, 1, options), "content stream of page 6",
+                       "Kestrel");
+    const Status status = Verify(looped, {"Kestrel"}, 1, options);
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().kind, ErrorKind::kVerification);
+  }
 }
 
 TEST_P(VerifyPdf, FailsWhenTheStringIsInTheRawBytes) {
