@@ -716,7 +716,9 @@ void ApplyDecisions(PageWorks& works, const PipelineOptions& options,
 // A value that is redacted once is redacted wherever it occurs in the document,
 // even where no rule matched it there (e.g. a password value repeated without its
 // label); otherwise the verification gate would rightly refuse the output.
-Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store) {
+// The works are searched on the crew's threads, each work's copies kept apart
+// and then put in work order, so the result does not depend on the threads.
+Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store, PageCrew& crew) {
   std::vector<const Finding*> origins;
   std::vector<std::string> values;
   std::set<std::string_view> seen;
@@ -736,9 +738,10 @@ Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store) {
     size_t work;
     Finding finding;
   };
-  std::vector<Added> added;
-  for (size_t w = 0; w < works.size(); ++w) {
-    PageWork* work = works[w].get();
+  PageResults<std::vector<Added>> found(static_cast<int>(works.size()));
+  crew.ForEach(0, static_cast<int>(works.size()), [&](PageCrew::Member&, int i) {
+    const size_t w = static_cast<size_t>(i);
+    const PageWork* work = works[w].get();
     const std::string& text = TextOf(*work);
     // A stowed page's words are read back for its first new occurrence.
     const PageText* geometry = work->text.get();
@@ -748,7 +751,10 @@ Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store) {
       if (Covered(work->findings, o.begin, o.end)) continue;
       if (geometry == nullptr) {
         Result<PageWords> words = PageWords::Of(*work, store);
-        if (!words) return words.error();
+        if (!words) {
+          found.errors[w] = words.error();
+          return false;
+        }
         loaded = std::move(*words);
         own = std::make_unique<PageText>(loaded->page());
         geometry = own.get();
@@ -760,8 +766,14 @@ Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store) {
       copy.text = text.substr(o.begin, o.end - o.begin);
       copy.boxes = geometry->BoxesFor(o.begin, o.end);
       copy.words = geometry->WordsFor(o.begin, o.end);
-      added.push_back(Added{o.value, w, std::move(copy)});
+      found.items[w].push_back(Added{o.value, w, std::move(copy)});
     }
+    return true;
+  });
+  if (std::optional<Error> error = found.First()) return *error;
+  std::vector<Added> added;
+  for (std::vector<Added>& list : found.items) {
+    for (Added& a : list) added.push_back(std::move(a));
   }
   // Each page's copies in the order they are inserted: value by value (in the
   // order the values were first found), each value's in text order.
@@ -999,7 +1011,7 @@ Result<PageWorks> Detect(const std::string& bytes, const PipelineOptions& option
   doc.ReleasePageReaders();
   crew->ReleasePageReaders();
   ApplyDecisions(*works, options, outcome.doc_sha256);
-  if (Status ok = RedactEveryOccurrence(*works, stow); !ok) return ok.error();
+  if (Status ok = RedactEveryOccurrence(*works, stow, *crew); !ok) return ok.error();
   for (auto& work : *works) MarkPlaces(*work);
   for (const auto& work : *works) {
     if (work->source == WordSource::kOcr) {
@@ -1077,6 +1089,24 @@ std::optional<DocumentOutcome> Process(const std::string& bytes, const PipelineO
   outcome.text = RedactedText(*works, options.labels);
   std::vector<std::string> redacted = RedactedStrings(*works);
   ReleaseDetectionData(*works);
+  // The text output is checked beside the PDF when the document has threads
+  // to spare (it is final already), else after it.
+  // (The thread reads its own copy: a failure below moves outcome.text away
+  // before the thread is joined.)
+  Status text_ok = OkStatus();
+  std::thread text_check;
+  const std::string text_copy = crew->size() > 1 ? outcome.text : std::string();
+  if (crew->size() > 1) {
+    text_check = std::thread([&] { text_ok = VerifyRedactedText(text_copy, redacted); });
+  } else {
+    text_ok = VerifyRedactedText(outcome.text, redacted);
+  }
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (t.joinable()) t.join();
+    }
+  } join{text_check};
   if (doc.pdf || doc.image) {
     RedactedPdfWriter writer(PageEncoding::kByContent, store.get());
     Result<bool> added = AddRedactedPages(*crew, *works, options, store.get(), writer);
@@ -1099,9 +1129,8 @@ std::optional<DocumentOutcome> Process(const std::string& bytes, const PipelineO
       outcome.pdf = std::move(*pdf);
     }
   }
-  if (Status ok = VerifyRedactedText(outcome.text, redacted); !ok) {
-    return Fail(std::move(outcome), ok.error());
-  }
+  if (text_check.joinable()) text_check.join();
+  if (!text_ok) return Fail(std::move(outcome), text_ok.error());
   outcome.verified = true;
   outcome.status = DocumentStatus::kRedacted;
   return outcome;
