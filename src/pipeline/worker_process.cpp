@@ -198,7 +198,8 @@ WorkerProcess::~WorkerProcess() {
         Kill();
         break;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      // Short naps: a run's end waits on this, and a worker leaves in a few ms.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     DrainStderr();
   }
