@@ -49,8 +49,7 @@ void SyncDir(const fs::path& dir) {
 // WriteFileAtomic's mkstemp gives (".NAME.tmp-XXXXXX"), which `watch` removes
 // when a crash left one behind.
 std::string TemporaryName(const fs::path& target) {
-  static constexpr char kChars[] =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string name = ".";  // appended, not "." + ...: g++ 12 warns falsely on that
   name += target.filename().string();
   name += ".tmp-";
