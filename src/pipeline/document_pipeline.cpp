@@ -106,12 +106,7 @@ class PageWords {
     if (store == nullptr) return MakeError(ErrorKind::kInternal, "stowed page without a store");
     Result<std::string> bytes = store->Read(*work.stowed);
     if (!bytes) return bytes.error();
-    out.loaded_ = std::make_unique<Page>();
-    out.loaded_->number = work.page.number;
-    out.loaded_->width = work.page.width;
-    out.loaded_->height = work.page.height;
-    out.loaded_->rotation = work.page.rotation;
-    out.loaded_->plain_text = work.page.plain_text;
+    out.loaded_ = std::make_unique<Page>(work.page);  // its words are the stowed ones
     if (!UnpackWords(*bytes, out.loaded_->words)) {
       return MakeError(ErrorKind::kInternal, "stowed words do not read back");
     }
@@ -735,7 +730,6 @@ Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store, PageCrew
   const RedactedValueFinder finder(std::move(values));
   struct Added {
     int value;
-    size_t work;
     Finding finding;
   };
   PageResults<std::vector<Added>> found(static_cast<int>(works.size()));
@@ -766,25 +760,20 @@ Status RedactEveryOccurrence(PageWorks& works, const SpillStore* store, PageCrew
       copy.text = text.substr(o.begin, o.end - o.begin);
       copy.boxes = geometry->BoxesFor(o.begin, o.end);
       copy.words = geometry->WordsFor(o.begin, o.end);
-      found.items[w].push_back(Added{o.value, w, std::move(copy)});
+      found.items[w].push_back(Added{o.value, std::move(copy)});
     }
     return true;
   });
   if (std::optional<Error> error = found.First()) return *error;
-  std::vector<Added> added;
-  for (std::vector<Added>& list : found.items) {
-    for (Added& a : list) added.push_back(std::move(a));
-  }
-  // Each page's copies in the order they are inserted: value by value (in the
-  // order the values were first found), each value's in text order.
-  std::stable_sort(added.begin(), added.end(),
-                   [](const Added& a, const Added& b) { return a.value < b.value; });
-  std::vector<std::vector<Finding>> per_work(works.size());
-  for (Added& a : added) per_work[a.work].push_back(std::move(a.finding));
   const auto by_begin = [](const Finding& a, const Finding& b) { return a.begin < b.begin; };
   for (size_t i = 0; i < works.size(); ++i) {
-    std::vector<Finding>& copies = per_work[i];
-    if (copies.empty()) continue;
+    if (found.items[i].empty()) continue;
+    // The page's copies in the order they are inserted: value by value (in the
+    // order the values were first found), each value's in text order.
+    std::stable_sort(found.items[i].begin(), found.items[i].end(),
+                     [](const Added& a, const Added& b) { return a.value < b.value; });
+    std::vector<Finding> copies;
+    for (Added& a : found.items[i]) copies.push_back(std::move(a.finding));
     std::vector<Finding>& list = works[i]->findings;
     if (!std::is_sorted(list.begin(), list.end(), by_begin)) {
       for (Finding& finding : copies) {
@@ -1089,24 +1078,18 @@ std::optional<DocumentOutcome> Process(const std::string& bytes, const PipelineO
   outcome.text = RedactedText(*works, options.labels);
   std::vector<std::string> redacted = RedactedStrings(*works);
   ReleaseDetectionData(*works);
-  // The text output is checked beside the PDF when the document has threads
-  // to spare (it is final already), else after it.
-  // (The thread reads its own copy: a failure below moves outcome.text away
-  // before the thread is joined.)
+  // The text output is final: checked beside the PDF's writing when the
+  // document has threads to spare, else here. The thread checks a copy of its
+  // own (a failure below moves outcome.text away) and is joined on every path.
   Status text_ok = OkStatus();
-  std::thread text_check;
-  const std::string text_copy = crew->size() > 1 ? outcome.text : std::string();
+  std::jthread text_check;
   if (crew->size() > 1) {
-    text_check = std::thread([&] { text_ok = VerifyRedactedText(text_copy, redacted); });
+    text_check = std::jthread([&text_ok, &redacted, text = outcome.text] {
+      text_ok = VerifyRedactedText(text, redacted);
+    });
   } else {
     text_ok = VerifyRedactedText(outcome.text, redacted);
   }
-  struct Join {
-    std::thread& t;
-    ~Join() {
-      if (t.joinable()) t.join();
-    }
-  } join{text_check};
   if (doc.pdf || doc.image) {
     RedactedPdfWriter writer(PageEncoding::kByContent, store.get());
     Result<bool> added = AddRedactedPages(*crew, *works, options, store.get(), writer);
